@@ -1,0 +1,1 @@
+"""The embedded IoT Explorer cloud: same HTTP and websocket protocol as the real one, on loopback."""

@@ -1,0 +1,1 @@
+"""Sandbox action handlers, one module per area of the API."""

@@ -1,0 +1,3 @@
+"""Sandbox actions: control."""
+
+from __future__ import annotations

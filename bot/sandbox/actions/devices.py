@@ -1,0 +1,3 @@
+"""Sandbox actions: devices."""
+
+from __future__ import annotations

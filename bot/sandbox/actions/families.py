@@ -1,0 +1,3 @@
+"""Sandbox actions: families."""
+
+from __future__ import annotations

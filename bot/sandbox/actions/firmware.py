@@ -1,0 +1,3 @@
+"""Sandbox actions: firmware."""
+
+from __future__ import annotations

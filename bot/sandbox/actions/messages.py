@@ -1,0 +1,3 @@
+"""Sandbox actions: messages."""
+
+from __future__ import annotations

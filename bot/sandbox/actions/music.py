@@ -1,0 +1,3 @@
+"""Sandbox actions: music."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Sandbox actions: scenes."""
+
+from __future__ import annotations

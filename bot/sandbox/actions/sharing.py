@@ -1,0 +1,3 @@
+"""Sandbox actions: sharing."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Sandbox actions: timers."""
+
+from __future__ import annotations

@@ -1,0 +1,224 @@
+"""The sandbox cloud's HTTP server: appapi, tokenapi, the websocket and the control API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import json
+import logging
+import secrets
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from bot.iot import signing
+from bot.sandbox.control import SandboxControl, add_control_routes
+from bot.sandbox.faults import Faults
+from bot.sandbox.hub import Hub
+from bot.sandbox.registry import ACTIONS, Call, CloudError
+from bot.sandbox.state import SandboxState
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/exploreropen"
+WS_PATHS = ("/iotstudio_v2_weapp_1", "/ws/explorer")
+DEMO_HOME: web.AppKey[Any] = web.AppKey("demo_home")
+TIMESTAMP_WINDOW = 300  # seconds a signed request may be old or early
+# Modules whose import registers the actions of one area of the API.
+ACTION_MODULES = (
+    "users",
+    "families",
+    "devices",
+    "control",
+    "sharing",
+    "timers",
+    "scenes",
+    "messages",
+    "firmware",
+    "music",
+)
+
+
+def load_actions() -> None:
+    """Import every action module once, so the registry is complete."""
+    for name in ACTION_MODULES:
+        importlib.import_module(f"bot.sandbox.actions.{name}")
+
+
+class SandboxServer:
+    """An aiohttp application serving one :class:`SandboxState` over loopback."""
+
+    def __init__(self, state: SandboxState) -> None:
+        load_actions()
+        self.state = state
+        self.faults = Faults()
+        self.hub = Hub(state)
+        self.requests: list[tuple[str, str]] = []  # (action, error code or "") for tests
+        self.app = web.Application(client_max_size=2 * 1024 * 1024)
+        self.app.router.add_post(f"{API_PREFIX}/appapi", self._appapi)
+        self.app.router.add_post(f"{API_PREFIX}/tokenapi", self._tokenapi)
+        for path in WS_PATHS:
+            self.app.router.add_get(path, self.hub.handle)
+        self.control: SandboxControl = add_control_routes(self.app, self)
+
+    async def _appapi(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "app")
+
+    async def _tokenapi(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, "token")
+
+    async def _serve(self, request: web.Request, api: str) -> web.StreamResponse:
+        request_id = ""
+        action = ""
+        try:
+            try:
+                params = json.loads(await request.text())
+            except ValueError as err:
+                raise CloudError("InvalidParameterValue.InvalidJSON", "body is not JSON") from err
+            if not isinstance(params, dict):
+                raise CloudError("InvalidParameterValue.InvalidJSON", "body is not an object")
+            request_id = str(params.get("RequestId") or "")
+            action = str(params.get("Action") or "")
+            fault = self.faults.take(action)
+            if fault is not None:
+                if fault.latency:
+                    await asyncio.sleep(fault.latency)
+                if fault.http_status:
+                    self.requests.append((action, f"HTTP {fault.http_status}"))
+                    return web.Response(status=fault.http_status, text="sandbox fault")
+                if fault.error_code:
+                    raise CloudError(fault.error_code, "injected by the sandbox")
+            body = await self._dispatch(api, action, params)
+            self.requests.append((action, ""))
+            return web.json_response({"Response": {**body, "RequestId": request_id}})
+        except CloudError as err:
+            self.requests.append((action, err.code))
+            error = {"Code": err.code, "Message": err.message}
+            return web.json_response({"Response": {"Error": error, "RequestId": request_id}})
+
+    async def _dispatch(self, api: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        if not action:
+            raise CloudError("ErrorRequiredParamNotFound", "missing parameter Action")
+        spec = ACTIONS.get(action)
+        if spec is None or spec.api != api:
+            raise CloudError("InvalidAction", f"unknown action {action} on {api}api")
+        if not params.get("RequestId"):
+            raise CloudError("ErrorRequiredParamNotFound", "missing parameter RequestId")
+        call = Call(self.state, action, params)
+        if api == "app":
+            self._check_signature(params)
+        else:
+            token = params.get("AccessToken")
+            if not token:
+                raise CloudError("ErrorRequiredParamNotFound", "missing parameter AccessToken")
+            call.user = self.state.user_by_token(str(token))
+            if call.user is None:
+                raise CloudError("InvalidParameterValue.InvalidAccessToken", "token invalid")
+        return await spec.handler(call)
+
+    def _check_signature(self, params: dict[str, Any]) -> None:
+        for name in ("AppKey", "Timestamp", "Nonce", "Signature"):
+            if params.get(name) in (None, ""):
+                raise CloudError("ErrorRequiredParamNotFound", f"missing parameter {name}")
+        if params["AppKey"] != self.state.app_key:
+            raise CloudError("ResourceNotFound.AppNotExists", "unknown AppKey")
+        try:
+            timestamp, nonce = int(params["Timestamp"]), int(params["Nonce"])
+        except (TypeError, ValueError) as err:
+            raise CloudError("InvalidParameterValue", "Timestamp and Nonce are integers") from err
+        if nonce <= 0:
+            raise CloudError("InvalidParameterValue", "Nonce must be a positive integer")
+        if abs(self.state.now() - timestamp) > TIMESTAMP_WINDOW:
+            raise CloudError("AuthFailure.SignatureExpire", "Timestamp is too far from now")
+        if not signing.verify(params, self.state.app_secret):
+            raise CloudError("AuthFailure.SignatureFailure", "signature mismatch")
+
+
+class Sandbox:
+    """A running sandbox cloud on 127.0.0.1: ``async with Sandbox() as sb: sb.api_url ...``."""
+
+    def __init__(
+        self,
+        *,
+        demo: bool = True,
+        app_key: str | None = None,
+        app_secret: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        background: bool = True,
+    ) -> None:
+        self.state = SandboxState(
+            app_key=app_key or f"sandbox{secrets.token_hex(6)}",
+            app_secret=app_secret or secrets.token_urlsafe(24),
+        )
+        self.server = SandboxServer(self.state)
+        self.host, self.port = host, port
+        self.demo_enabled = demo
+        self.background = background
+        self.demo: Any = None  # the DemoHome seeded at start (users, devices, credentials)
+        self._runner: web.AppRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def control(self) -> SandboxControl:
+        """In-process control API (the same operations as HTTP ``/sandbox/...``)."""
+        return self.server.control
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The base the client appends ``/appapi`` and ``/tokenapi`` to."""
+        return f"{self.base_url}{API_PREFIX}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}{WS_PATHS[0]}"
+
+    @property
+    def control_url(self) -> str:
+        return f"{self.base_url}/sandbox"
+
+    async def start(self) -> Sandbox:
+        if self.demo_enabled:
+            from bot.sandbox.demo import seed_demo
+
+            self.demo = seed_demo(self.state)
+            self.server.app[DEMO_HOME] = self.demo
+        self._runner = web.AppRunner(self.server.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        sockets = site._server.sockets if site._server else []
+        self.port = sockets[0].getsockname()[1]
+        if self.background:
+            from bot.sandbox.behaviour import background_tasks
+
+            self._tasks = [asyncio.create_task(coro) for coro in background_tasks(self)]
+        log.info(
+            "sandbox cloud listening on %s (request id %s)", self.base_url, uuid.uuid4().hex[:8]
+        )
+        return self
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        await self.server.hub.drop_all()
+        self.server.hub.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

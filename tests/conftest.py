@@ -1,0 +1,49 @@
+"""Shared fixtures: a sandbox cloud on loopback and a client talking to it over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.iot.client import IotClient
+from bot.iot.endpoints import Endpoints
+from bot.sandbox.demo import DemoHome
+from bot.sandbox.server import Sandbox
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    """A freshly seeded sandbox (demo home, no background loops: tests drive time themselves)."""
+    async with Sandbox(background=False) as sb:
+        yield sb
+
+
+@pytest.fixture
+def demo(sandbox: Sandbox) -> DemoHome:
+    home: DemoHome = sandbox.demo
+    return home
+
+
+@pytest.fixture
+async def client(sandbox: Sandbox) -> AsyncIterator[IotClient]:
+    """A client with the sandbox's AppKey/AppSecret and fast retries."""
+    endpoints = Endpoints.custom(sandbox.api_url, sandbox.ws_url)
+    async with IotClient(
+        endpoints, sandbox.state.app_key, sandbox.state.app_secret, timeout=2.0, retry_delay=0.01
+    ) as iot:
+        yield iot
+
+
+@pytest.fixture
+async def owner_token(client: IotClient, demo: DemoHome) -> str:
+    """An AccessToken of the demo home's owner, obtained by a real password sign-in."""
+    login = await client.login_email(demo.owner.email, demo.owner.password)
+    return login.token
+
+
+@pytest.fixture
+async def friend_token(client: IotClient, demo: DemoHome) -> str:
+    """An AccessToken of the second demo user (owner of another family)."""
+    login = await client.login_email(demo.friend.email, demo.friend.password)
+    return login.token
