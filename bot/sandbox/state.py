@@ -364,6 +364,15 @@ class SandboxState:
         device.updated = self.now()
         self.push(device_id, "Property", sub_type, {"method": "report", "params": dict(values)})
 
+    def control_device(self, device_id: str, values: dict[str, Any]) -> None:
+        """Send a control to a device and let it apply it, as a real device does.
+
+        The cloud first pushes the control (Property/Push); the device then reports the new state
+        (Property/Report). Callers check permissions, online state and values beforehand.
+        """
+        self.push(device_id, "Property", "Push", {"method": "control", "params": dict(values)})
+        self.report_properties(device_id, values, sub_type="Report")
+
     def set_online(self, device_id: str, online: bool) -> None:
         device = self.devices[device_id]
         if device.online == online:
