@@ -8,7 +8,6 @@ import importlib
 import json
 import logging
 import secrets
-import uuid
 from typing import Any
 
 from aiohttp import web
@@ -199,9 +198,7 @@ class Sandbox:
             from bot.sandbox.behaviour import background_tasks
 
             self._tasks = [asyncio.create_task(coro) for coro in background_tasks(self)]
-        log.info(
-            "sandbox cloud listening on %s (request id %s)", self.base_url, uuid.uuid4().hex[:8]
-        )
+        log.info("sandbox cloud listening on %s", self.base_url)
         return self
 
     async def stop(self) -> None:

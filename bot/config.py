@@ -1,0 +1,171 @@
+"""Every setting in one place, read from the environment (and an optional ``.env`` file).
+
+=========================  ====================================================================
+variable                   meaning
+=========================  ====================================================================
+TELEGRAM_BOT_TOKEN         the bot's token from @BotFather (required for ``run``)
+TELEGRAM_API_URL           Bot API server base, default ``https://api.telegram.org`` (a local
+                           Bot API server or the tests' fake)
+IOT_REGION                 ``cn`` (default) or ``overseas``: IoT Explorer's public endpoints
+IOT_API_URL, IOT_WS_URL    explicit app-API base (``.../api/exploreropen``) and websocket URL;
+                           override IOT_REGION
+IOT_APP_KEY                the AppKey of your IoT Explorer application
+IOT_APP_SECRET             its AppSecret; with no key and secret the embedded sandbox is used
+BOT_DATA_DIR               where the SQLite file and the generated secret key live (``./data``)
+BOT_SECRET_KEY             key that encrypts AccessTokens at rest (generated into the data dir
+                           when unset)
+BOT_ALLOWED_USERS          comma-separated Telegram user ids allowed to use the bot (empty:
+                           anyone)
+BOT_DEFAULT_TIMEZONE       IANA timezone for users who have not chosen one (``Asia/Shanghai``)
+BOT_DEFAULT_COUNTRY_CODE   country calling code assumed for phone numbers typed without one
+                           (``86``)
+WEBHOOK_URL                public HTTPS URL Telegram posts updates to; set = webhook mode
+WEBHOOK_SECRET             secret token Telegram sends back with every update (required with
+                           WEBHOOK_URL)
+WEBHOOK_LISTEN, _PORT      address and port the webhook server binds (``0.0.0.0``, ``8443``)
+LOG_LEVEL                  ``INFO`` by default
+=========================  ====================================================================
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.iot.endpoints import Endpoints
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The bot's configuration. Build it with :func:`load`."""
+
+    telegram_token: str = field(default="", repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    iot_region: str = "cn"
+    iot_api_url: str = ""
+    iot_ws_url: str = ""
+    iot_app_key: str = ""
+    iot_app_secret: str = field(default="", repr=False)
+    data_dir: Path = Path("data")
+    secret_key: str = field(default="", repr=False)
+    allowed_users: frozenset[int] = frozenset()
+    default_timezone: str = "Asia/Shanghai"
+    default_country_code: str = "86"
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    webhook_listen: str = "0.0.0.0"  # a container listens on every interface
+    webhook_port: int = 8443
+    log_level: str = "INFO"
+
+    @property
+    def use_sandbox(self) -> bool:
+        """No IoT Explorer credentials: run against the embedded sandbox cloud."""
+        return not (self.iot_app_key and self.iot_app_secret)
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "bot.sqlite3"
+
+    def endpoints(self) -> Endpoints:
+        """The IoT Explorer endpoints these settings point at."""
+        if self.iot_api_url:
+            return Endpoints.custom(self.iot_api_url, self.iot_ws_url or _ws_from(self.iot_api_url))
+        return Endpoints.for_region(self.iot_region)
+
+    def is_allowed(self, telegram_user_id: int) -> bool:
+        return not self.allowed_users or telegram_user_id in self.allowed_users
+
+
+def _ws_from(api_url: str) -> str:
+    base = re.sub(r"^http", "ws", api_url.rstrip("/"))
+    return re.sub(r"/api/exploreropen$", "", base) + "/iotstudio_v2_weapp_1"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines of a ``.env`` file (comments and blank lines skipped, quotes removed)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from ``environ`` (default: the process environment) over an optional ``.env``."""
+    env = dict(read_env_file(env_file)) if env_file else {}
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, default).strip()
+
+    region = get("IOT_REGION", "cn").lower()
+    if region not in ("cn", "overseas"):
+        raise ConfigError(f"IOT_REGION must be 'cn' or 'overseas', not {region!r}")
+    if bool(get("IOT_APP_KEY")) != bool(get("IOT_APP_SECRET")):
+        raise ConfigError("set both IOT_APP_KEY and IOT_APP_SECRET, or neither (sandbox)")
+    timezone = get("BOT_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ConfigError(f"BOT_DEFAULT_TIMEZONE {timezone!r} is not an IANA timezone") from err
+    webhook_url, webhook_secret = get("WEBHOOK_URL"), get("WEBHOOK_SECRET")
+    if webhook_url and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return Settings(
+        telegram_token=get("TELEGRAM_BOT_TOKEN"),
+        telegram_api_url=get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
+        iot_region=region,
+        iot_api_url=get("IOT_API_URL"),
+        iot_ws_url=get("IOT_WS_URL"),
+        iot_app_key=get("IOT_APP_KEY"),
+        iot_app_secret=get("IOT_APP_SECRET"),
+        data_dir=Path(get("BOT_DATA_DIR", "data")),
+        secret_key=get("BOT_SECRET_KEY"),
+        allowed_users=_user_ids(get("BOT_ALLOWED_USERS")),
+        default_timezone=timezone,
+        default_country_code=get("BOT_DEFAULT_COUNTRY_CODE", "86").lstrip("+"),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
+        webhook_port=_integer("WEBHOOK_PORT", get("WEBHOOK_PORT", "8443")),
+        log_level=get("LOG_LEVEL", "INFO").upper(),
+    )
+
+
+def _user_ids(text: str) -> frozenset[int]:
+    ids = set()
+    for part in re.split(r"[,\s]+", text):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(f"BOT_ALLOWED_USERS: {part!r} is not a Telegram user id")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _integer(name: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {text!r}") from None
