@@ -25,9 +25,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m bot``."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from bot import logs
+
+    logs.configure(logging.INFO)
     if args.command == "sandbox":
         from bot.sandbox.cli import serve
 

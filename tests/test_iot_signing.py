@@ -10,7 +10,9 @@ from bot.iot import signing
 
 
 def _independent_signature(text: str, secret: str) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha1).digest()).decode()
+    return base64.b64encode(
+        hmac.new(secret.encode(), text.encode(), hashlib.sha1).digest()
+    ).decode()
 
 
 def test_reference_example_string_and_signature() -> None:

@@ -25,14 +25,17 @@ async def test_wrong_password_and_unknown_account(client: IotClient, demo: DemoH
         await client.login_email(demo.owner.email, "not-the-password")
     assert caught.value.code == "InvalidParameterValue.PasswordError"
     assert caught.value.request_id
-    with pytest.raises(errors.InvalidParameter):
+    with pytest.raises(errors.NotFound) as unknown:
         await client.login_phone("86", "10000000000", "whatever")
+    assert unknown.value.code == "InvalidParameterValue.ErrorUserNotExists"
 
 
 async def test_third_party_login_registers_once(client: IotClient) -> None:
     first = await client.login_third_party("tg-42", "Ann")
     again = await client.login_third_party("tg-42", "Ann")
-    assert (await client.get_user(first.token)).user_id == (await client.get_user(again.token)).user_id
+    assert (await client.get_user(first.token)).user_id == (
+        await client.get_user(again.token)
+    ).user_id
     with pytest.raises(errors.InvalidParameter) as caught:
         await client.login_third_party("tg-43", "")
     assert caught.value.code == "InvalidParameterValue.NickNameLengthInvalid"

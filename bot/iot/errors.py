@@ -81,7 +81,10 @@ _BY_PREFIX: dict[str, type[ApiError]] = {
     "InvalidParameterValue.AppDeviceNotExist": NotFound,
     "InvalidParameterValue.InvalidShareDeviceToken": NotFound,
     "InvalidParameterValue.ShareDeviceTokenUsed": UnsupportedOperation,
-    "InvalidParameterValue.DeviecBinded": UnsupportedOperation,
+    "InvalidParameterValue.DeviecBinded": UnsupportedOperation,  # sic, the reference's spelling
+    "InvalidParameterValue.DeviceBinded": UnsupportedOperation,  # the spelling of its example
+    "InvalidParameterValue.MsgIDInvalid": NotFound,
+    "InvalidParameterValue.ErrorUserNotExists": NotFound,
     "InvalidParameterValue.CannotBindOwnDevice": UnsupportedOperation,
     "InvalidParameterValue.UserBindExceedLimit": LimitExceeded,
     "InvalidParameterValue.DeviceShareExceededLimit": LimitExceeded,

@@ -151,6 +151,7 @@ class Hub:
     def _yun_api(self, sub: Subscriber, req_id: str, params: dict[str, Any]) -> dict[str, Any]:
         inner = params.get("ActionParams") or {}
         request_id = str(inner.get("RequestId", ""))
+        error: dict[str, str]
         if params.get("Action") != "AppDeviceTraceHeartBeat":
             error = {
                 "Code": "InvalidAction",
@@ -162,5 +163,5 @@ class Hub:
             sub.heartbeats += 1
             body = {"Response": {"RequestId": request_id}}
             return {"error": "", "error_message": "", "data": body, "reqId": req_id}
-        body = {"Response": {"Error": error, "RequestId": request_id}}
-        return {"error": "", "error_message": "", "data": body, "reqId": req_id}
+        failed: dict[str, Any] = {"Response": {"Error": error, "RequestId": request_id}}
+        return {"error": "", "error_message": "", "data": failed, "reqId": req_id}

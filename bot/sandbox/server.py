@@ -192,8 +192,9 @@ class Sandbox:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        sockets = site._server.sockets if site._server else []
-        self.port = sockets[0].getsockname()[1]
+        server = site._server
+        assert isinstance(server, asyncio.Server)  # aiohttp's TCP site serves through one
+        self.port = server.sockets[0].getsockname()[1]
         if self.background:
             from bot.sandbox.behaviour import background_tasks
 
@@ -208,6 +209,9 @@ class Sandbox:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        from bot.sandbox.actions.control import cancel_action_replies
+
+        cancel_action_replies(self.state)  # asynchronous action replies still pending
         await self.server.hub.drop_all()
         self.server.hub.close()
         if self._runner is not None:

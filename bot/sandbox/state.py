@@ -141,6 +141,11 @@ class ShareDeviceToken:
     family_id: str
     expire_at: int
     used: bool = False
+    created: int = 0
+    context: str = ""  # TokenContext: the sharer's free text, echoed back as Context
+    to_user_id: str = ""  # set for an invite sent to one user: only they may bind it
+    user_id: str = ""  # who bound it (empty until accepted)
+    bind_time: int = 0
 
 
 @dataclass
@@ -167,6 +172,7 @@ class Timer:
     created: int = 0
     updated: int = 0
     last_fired: str = ""  # "YYYY-MM-DD HH:MM" it last fired at, so a minute fires once
+    family_id: str = ""  # the device's family when created; a device that moved leaves it behind
 
 
 @dataclass
@@ -179,6 +185,8 @@ class Scene:
     created: int = 0
     updated: int = 0
     running_until: float = 0.0  # monotonic seconds; a run with delays takes time
+    user_id: str = ""  # who created it
+    run_task: Any = field(default=None, repr=False, compare=False)  # asyncio.Task of a run
 
 
 @dataclass
@@ -188,7 +196,7 @@ class Automation:
     name: str
     icon: str
     status: int  # 1 on, 0 off
-    match_type: int  # 0 any condition, 1 all conditions
+    match_type: int  # 0 all conditions, 1 any condition (the reference's parameter table)
     conditions: list[dict[str, Any]]
     actions: list[dict[str, Any]]
     effective_days: str = "1111111"
@@ -196,6 +204,8 @@ class Automation:
     effective_end: str = "23:59"
     created: int = 0
     updated: int = 0
+    matched: bool = False  # conditions held at the last evaluation: it fires on the change only
+    run_task: Any = field(default=None, repr=False, compare=False)  # asyncio.Task of a run
 
 
 @dataclass
@@ -211,6 +221,9 @@ class Message:
     family_id: str = ""
     from_user_id: str = ""
     attachments: dict[str, Any] = field(default_factory=dict)
+    relate_user_id: str = ""  # the user a family message is about (added, removed, ...)
+    device_alias: str = ""  # names as they were when the message was written
+    family_name: str = ""
 
 
 @dataclass
@@ -239,6 +252,8 @@ class Song:
     playable_code: int = 0  # 0 playable; otherwise why not (see the music actions)
     cover_url: str = ""
     play_url: str = ""
+    singer_id: str = ""
+    language: str = ""  # 华语 / 欧美 / 韩语 / 日语: awesome_newsong's top_id picks one
 
 
 @dataclass
@@ -248,6 +263,8 @@ class Playlist:
     intro: str
     song_ids: list[str]
     cover_url: str = ""
+    created: int = 0
+    updated: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,182 @@
+"""Builds the telegram Application: wiring and handler order, nothing else."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+
+from bot import commands
+from bot.accounts import AccountManager
+from bot.callbacks import CallbackCodec
+from bot.config import Settings
+from bot.context import HomeApplication, HomeContext, Services
+from bot.handlers import account, errors, general
+from bot.i18n import _, activate, translator
+from bot.iot.client import IotClient
+from bot.persistence import SqlitePersistence
+from bot.routing import dispatch_button
+from bot.secrets import TokenCipher, register_secret
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+# Feature modules, in the order their handlers are tried; each has register(app).
+FEATURES: tuple[Any, ...] = (account, general)
+
+
+def build_application(settings: Settings) -> HomeApplication:
+    """The Application for ``settings``; cloud clients are created in post_init."""
+    register_secret(settings.telegram_token)
+    register_secret(settings.iot_app_secret)
+    register_secret(settings.secret_key)
+    cipher = TokenCipher.from_config(settings.data_dir, settings.secret_key or None)
+    store = Store(settings.database_path, cipher=cipher, default_timezone=settings.default_timezone)
+    api = settings.telegram_api_url
+    app = (
+        ApplicationBuilder()
+        .application_class(HomeApplication)
+        .context_types(ContextTypes(context=HomeContext))
+        .token(settings.telegram_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .persistence(SqlitePersistence(store, update_interval=5))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    assert isinstance(app, HomeApplication)
+    app.settings = settings
+    app.store = store
+
+    app.add_handler(TypeHandler(Update, _guard), group=-2)
+    app.add_handler(TypeHandler(Update, _pick_language), group=-1)
+    for feature in FEATURES:
+        feature.register(app)
+    app.add_handler(CallbackQueryHandler(dispatch_button))
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    assert isinstance(app, HomeApplication)
+    settings, store = app.settings, app.store
+    sandbox = None
+    if settings.use_sandbox and not settings.iot_api_url:
+        from bot.sandbox.server import Sandbox
+
+        sandbox = await Sandbox().start()
+        log.info(
+            "no IoT Explorer credentials set: running on the embedded sandbox cloud at %s "
+            "(demo sign-in: demo@example.com / %s)",
+            sandbox.base_url,
+            sandbox.demo.owner.password,
+        )
+        endpoints = _sandbox_endpoints(sandbox)
+        app_key, app_secret = sandbox.state.app_key, sandbox.state.app_secret
+    else:
+        endpoints = settings.endpoints()
+        app_key, app_secret = settings.iot_app_key, settings.iot_app_secret
+    register_secret(app_secret)
+    iot = IotClient(endpoints, app_key, app_secret)
+    me = await app.bot.get_me()
+    app.services = Services(
+        settings=settings,
+        store=store,
+        iot=iot,
+        codec=CallbackCodec(store),
+        accounts=AccountManager(store, iot, region=settings.iot_region),
+        sandbox=sandbox,
+        bot_username=me.username or "",
+        extras={},
+    )
+    await commands.publish(app)
+
+
+def _sandbox_endpoints(sandbox: Any) -> Any:
+    from bot.iot.endpoints import Endpoints
+
+    return Endpoints.custom(sandbox.api_url, sandbox.ws_url)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    assert isinstance(app, HomeApplication)
+    services = getattr(app, "services", None)
+    if services is not None:
+        await services.iot.aclose()
+        if services.sandbox is not None:
+            await services.sandbox.stop()
+    app.store.close()
+
+
+async def _guard(update: Update, context: HomeContext) -> None:
+    """Only BOT_ALLOWED_USERS may use the bot, when that list is set."""
+    user = update.effective_user
+    if user is None or context.services.settings.is_allowed(user.id):
+        return
+    activate(translator(user.language_code))
+    log.info("refused an update from a user not in BOT_ALLOWED_USERS")
+    text = _("Sorry, this bot is private.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None and _is_private(update):
+        await update.effective_message.reply_text(text)
+    raise ApplicationHandlerStop
+
+
+async def _pick_language(update: Update, context: HomeContext) -> None:
+    """Make the user's language current for the rest of this update."""
+    user = update.effective_user
+    if user is None:
+        activate(translator(None))
+        return
+    chosen = context.services.store.get_settings(user.id).language
+    activate(translator(chosen or user.language_code))
+
+
+def _is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == "private"
+
+
+@contextlib.asynccontextmanager
+async def polling(
+    app: HomeApplication, *, poll_timeout: int = 10
+) -> AsyncIterator[HomeApplication]:
+    """Run ``app`` with long polling inside an already running event loop.
+
+    What run_polling does, for callers that own the loop (the terminal chat, the tests):
+    initialize, post_init, start, poll; and the reverse on the way out.
+    """
+    await app.initialize()
+    try:
+        await _post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()
+        await _post_shutdown(app)

@@ -1,0 +1,62 @@
+"""What every handler can reach: the shared services, through a typed callback context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.accounts import AccountManager
+    from bot.callbacks import CallbackCodec
+    from bot.config import Settings
+    from bot.iot.client import IotClient
+    from bot.sandbox.server import Sandbox
+    from bot.store import Store
+
+
+@dataclass
+class Services:
+    """The long-lived clients, created in post_init and closed in post_shutdown."""
+
+    settings: Settings
+    store: Store
+    iot: IotClient
+    codec: CallbackCodec
+    accounts: AccountManager
+    sandbox: Sandbox | None = None
+    bot_username: str = ""
+    extras: dict[str, Any] | None = None  # feature-owned singletons (push listeners, notifier)
+
+
+class HomeApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """The Application with the bot's settings, its store, and the services made in post_init."""
+
+    settings: Settings
+    store: Store
+    services: Services
+
+
+class HomeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with ``context.services`` and a note of whether the query was answered."""
+
+    query_answered = False
+
+    @property
+    def services(self) -> Services:
+        app = self.application
+        assert isinstance(app, HomeApplication)
+        return app.services
+
+
+async def answer_query(
+    update: object, context: HomeContext, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer the update's callback query once (later calls do nothing)."""
+    from telegram import Update
+
+    if context.query_answered or not isinstance(update, Update) or update.callback_query is None:
+        return
+    context.query_answered = True
+    await update.callback_query.answer(text, show_alert=alert)

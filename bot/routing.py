@@ -1,0 +1,199 @@
+"""Button presses and typed replies, routed by name to the feature that made them.
+
+Every inline button's data is encoded by :mod:`bot.callbacks` as (owner, route, args). One
+CallbackQueryHandler decodes it, refuses presses by anyone but the owner, and calls the
+function registered for the route. A feature that needs typed input (a new name, an exact
+value) calls :func:`expect_text`; the user's next text message in that chat goes to the
+route registered with :func:`on_text`. Both survive a restart: the routes are code, the
+buttons' payloads and the pending input live in the database (user_data is persisted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.error import BadRequest
+
+from bot.callbacks import Callback, CallbackError
+from bot.context import HomeContext, answer_query
+from bot.i18n import _
+
+log = logging.getLogger(__name__)
+
+ButtonHandler = Callable[[Update, HomeContext, Callback], Awaitable[None]]
+TextHandler = Callable[[Update, HomeContext, str, tuple[str, ...]], Awaitable[None]]
+
+_BUTTONS: dict[str, ButtonHandler] = {}
+_TEXTS: dict[str, TextHandler] = {}
+PENDING_KEY = "pending_input"
+PENDING_TTL = 15 * 60  # seconds a question stays open
+
+
+def on_button(route: str) -> Callable[[ButtonHandler], ButtonHandler]:
+    """Register the handler of buttons made with ``route``."""
+
+    def register(handler: ButtonHandler) -> ButtonHandler:
+        if route in _BUTTONS:
+            raise RuntimeError(f"button route {route} registered twice")
+        _BUTTONS[route] = handler
+        return handler
+
+    return register
+
+
+def on_text(route: str) -> Callable[[TextHandler], TextHandler]:
+    """Register the handler of typed answers to questions asked with ``expect_text(route)``."""
+
+    def register(handler: TextHandler) -> TextHandler:
+        if route in _TEXTS:
+            raise RuntimeError(f"text route {route} registered twice")
+        _TEXTS[route] = handler
+        return handler
+
+    return register
+
+
+def button(context: HomeContext, owner_id: int, route: str, *args: str | int) -> str:
+    """Callback data for a button that calls ``route`` with ``args`` for ``owner_id``."""
+    return context.services.codec.encode(owner_id, route, *args)
+
+
+@dataclass(frozen=True)
+class Pending:
+    route: str
+    args: tuple[str, ...]
+    chat_id: int
+    expires: float
+
+
+def expect_text(context: HomeContext, chat_id: int, route: str, *args: str | int) -> None:
+    """Send the user's next text message in ``chat_id`` to the ``route`` text handler."""
+    assert context.user_data is not None
+    context.user_data[PENDING_KEY] = {
+        "route": route,
+        "args": [str(a) for a in args],
+        "chat_id": chat_id,
+        "expires": time.time() + PENDING_TTL,
+    }
+
+
+def cancel_text(context: HomeContext) -> bool:
+    """Forget an open question; True if there was one."""
+    if context.user_data is None:
+        return False
+    return context.user_data.pop(PENDING_KEY, None) is not None
+
+
+def pending(context: HomeContext, chat_id: int) -> Pending | None:
+    """The open question in this chat, if any and not expired."""
+    raw: Any = (context.user_data or {}).get(PENDING_KEY)
+    if not isinstance(raw, dict) or raw.get("chat_id") != chat_id:
+        return None
+    if float(raw.get("expires", 0)) < time.time():
+        cancel_text(context)
+        return None
+    return Pending(str(raw["route"]), tuple(raw.get("args", ())), chat_id, float(raw["expires"]))
+
+
+async def dispatch_button(update: Update, context: HomeContext) -> None:
+    """The one CallbackQueryHandler: decode, check the owner, call the route, answer the query."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    try:
+        callback = context.services.codec.decode(query.data)
+        callback.ensure_owner(query.from_user.id)
+        handler = _BUTTONS.get(callback.route)
+        if handler is None:
+            raise KeyError(callback.route)
+    except CallbackError as err:
+        await answer_query(update, context, _(err.user_message))
+        return
+    except KeyError:
+        log.warning("button for an unknown route pressed")
+        await answer_query(
+            update, context, _("This button no longer works. Please open the menu again.")
+        )
+        return
+    try:
+        await handler(update, context, callback)
+    finally:
+        # A query too old to answer stops its spinner on its own.
+        with contextlib.suppress(BadRequest):
+            await answer_query(update, context)
+
+
+async def dispatch_text(update: Update, context: HomeContext) -> bool:
+    """Give a typed message to the question waiting for it; False when nothing was waiting."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return False
+    question = pending(context, message.chat_id)
+    if question is None:
+        return False
+    handler = _TEXTS.get(question.route)
+    cancel_text(context)
+    if handler is None:
+        return False
+    await handler(update, context, message.text, question.args)
+    return True
+
+
+class Buttons:
+    """Makes inline buttons for one user: views get this instead of the codec."""
+
+    def __init__(self, context: HomeContext, owner_id: int) -> None:
+        self._codec = context.services.codec
+        self.owner_id = owner_id
+
+    def data(self, route: str, *args: str | int) -> str:
+        return self._codec.encode(self.owner_id, route, *args)
+
+    def __call__(self, text: str, route: str, *args: str | int) -> InlineKeyboardButton:
+        """A button labelled ``text`` that calls ``route`` with ``args``."""
+        return InlineKeyboardButton(text, callback_data=self.data(route, *args))
+
+
+def route_is(route: str) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern matching buttons of ``route`` that carry no long payload.
+
+    For handlers that must sit inside a ConversationHandler (its states need their own
+    CallbackQueryHandlers); everything else goes through :func:`dispatch_button`.
+    """
+    prefix_parts = 2
+
+    def matches(data: object) -> bool:
+        if not isinstance(data, str) or not data.startswith("i"):
+            return False
+        parts = data.split("|", prefix_parts)
+        return len(parts) >= prefix_parts and parts[1] == route
+
+    return matches
+
+
+DeepLinkHandler = Callable[[Update, HomeContext, str], Awaitable[None]]
+_DEEP_LINKS: dict[str, DeepLinkHandler] = {}
+
+
+def on_deep_link(prefix: str) -> Callable[[DeepLinkHandler], DeepLinkHandler]:
+    """Register the handler of ``/start <prefix><rest>`` links (share and invite links)."""
+
+    def register(handler: DeepLinkHandler) -> DeepLinkHandler:
+        _DEEP_LINKS[prefix] = handler
+        return handler
+
+    return register
+
+
+def deep_link(payload: str) -> tuple[DeepLinkHandler, str] | None:
+    """The handler for a /start payload and the rest of the payload after its prefix."""
+    for prefix, handler in _DEEP_LINKS.items():
+        if payload.startswith(prefix) and len(payload) > len(prefix):
+            return handler, payload[len(prefix) :]
+    return None

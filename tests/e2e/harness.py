@@ -1,0 +1,77 @@
+"""The real bot Application against the fake Telegram server and the sandbox cloud."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from bot.app import build_application, polling
+from bot.config import Settings
+from bot.context import HomeApplication
+from bot.faketelegram import FakeTelegram, Message, TestUser
+from bot.sandbox.server import Sandbox
+
+
+class BotHarness:
+    """Starts, stops and restarts the bot; the chats are driven through ``tg``."""
+
+    def __init__(self, tg: FakeTelegram, sandbox: Sandbox, data_dir: Path, **overrides: object):
+        self.tg = tg
+        self.sandbox = sandbox
+        self.settings = dataclasses.replace(
+            Settings(),
+            telegram_token=tg.token,
+            telegram_api_url=tg.url,
+            iot_api_url=sandbox.api_url,
+            iot_ws_url=sandbox.ws_url,
+            iot_app_key=sandbox.state.app_key,
+            iot_app_secret=sandbox.state.app_secret,
+            data_dir=data_dir,
+            secret_key="test-secret-key-for-e2e",
+            **overrides,  # type: ignore[arg-type]
+        )
+        self.app: HomeApplication | None = None
+        self._running: contextlib.AsyncExitStack | None = None
+
+    async def start(self) -> HomeApplication:
+        stack = contextlib.AsyncExitStack()
+        self.app = await stack.enter_async_context(
+            polling(build_application(self.settings), poll_timeout=1)
+        )
+        self._running = stack
+        return self.app
+
+    async def stop(self) -> None:
+        if self._running is not None:
+            await self._running.aclose()
+            self._running = None
+
+    async def restart(self) -> HomeApplication:
+        await self.stop()
+        return await self.start()
+
+    async def say(self, user: TestUser, text: str, chat: object = None) -> Message:
+        """Send ``text`` as ``user`` and return the bot's next message or edit in that chat."""
+        target = chat if chat is not None else user
+        await self.tg.send(user, text, target)  # type: ignore[arg-type]
+        return await self.tg.next_message(target)  # type: ignore[arg-type]
+
+    async def click(self, user: TestUser, message: Message, button: object) -> Message:
+        """Press ``button`` as ``user`` and return the bot's next message or edit."""
+        await self.tg.press(user, message, button)  # type: ignore[arg-type]
+        return await self.tg.next_message(message.chat_id)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    sandbox: Sandbox, data_dir: Path, **overrides: object
+) -> AsyncIterator[BotHarness]:
+    async with FakeTelegram() as tg:
+        harness = BotHarness(tg, sandbox, data_dir, **overrides)
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()
