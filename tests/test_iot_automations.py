@@ -257,3 +257,25 @@ async def test_timer_conditions_fire_on_their_minute(
     assert scene_runs.tick(sandbox.state) == [automation_id]
     assert sandbox.state.devices[demo.devices["light"]].properties["brightness"].value == 5
     assert scene_runs.tick(sandbox.state) == []  # the same minute fires once
+
+
+async def test_an_automation_runs_a_scene_and_unwatching_stops_it(
+    client: IotClient, sandbox: Sandbox, owner_token: str, demo: DemoHome
+) -> None:
+    door, plug = demo.devices["door"], demo.devices["plug"]
+    spec = AutomationSpec(
+        "Door opened at night",
+        (ConditionDevice(*_split(door), "door_state", "eq", 1),),
+        (ActionScene(demo.extra["scenes"]["good_night"]), ActionNotify("Door open")),
+    )
+    await client.create_automation(owner_token, demo.family_id, spec)
+    stop = scene_runs.install_watch(sandbox.state)
+    sandbox.control.report(door, {"door_state": 1})
+    assert sandbox.state.devices[plug].properties["power_switch"].value == 0
+    assert _owner_notices(sandbox, demo) == ["Door open"]
+
+    stop()
+    sandbox.control.report(door, {"door_state": 0})
+    sandbox.state.report_properties(plug, {"power_switch": 1}, sub_type="Report")
+    sandbox.control.report(door, {"door_state": 1})
+    assert sandbox.state.devices[plug].properties["power_switch"].value == 1

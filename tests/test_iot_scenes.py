@@ -154,8 +154,13 @@ async def test_a_run_with_a_delay_answers_at_once_and_blocks_another(
     assert _props(sandbox, speaker)["volume"] == 20
     scenes = (await client.list_scenes(owner_token, demo.family_id)).scenes
     assert not next(s for s in scenes if s.scene_id == scene_id).running
+    gate.clear()
+    sandbox.control.report(speaker, {"volume": 35})
     await client.run_scene(owner_token, scene_id)  # free to run again
-    sandbox.state.scenes[scene_id].run_task.cancel()
+    scene_runs.cancel_runs(sandbox.state)  # what the sandbox does when it stops
+    with pytest.raises(asyncio.CancelledError):
+        await sandbox.state.scenes[scene_id].run_task
+    assert _props(sandbox, speaker)["volume"] == 35  # the cancelled tail never ran
 
 
 async def test_run_scene_now_skips_offline_devices(sandbox: Sandbox, demo: DemoHome) -> None:

@@ -52,6 +52,25 @@ class BotHarness:
         await self.stop()
         return await self.start()
 
+    async def link(self, user: TestUser, who: str = "owner") -> None:
+        """Link ``user`` to a demo account ("owner" Alex or "friend" Sam) without the dialogue.
+
+        Signs in with the demo password through the client, as the password flow does, and the
+        user sends /help so the bot may write to them (Telegram's first-contact rule).
+        """
+        assert self.app is not None
+        demo = self.sandbox.demo.owner if who == "owner" else self.sandbox.demo.friend
+        services = self.app.services
+        login = await services.iot.login_email(demo.email, demo.password)
+        await services.accounts.link(
+            user.id,
+            method="password",
+            token=login.token,
+            expire_at=login.expire_at,
+            identity=demo.email,
+        )
+        await self.say(user, "/help")
+
     async def say(self, user: TestUser, text: str, chat: object = None) -> Message:
         """Send ``text`` as ``user`` and return the bot's next message or edit in that chat."""
         target = chat if chat is not None else user

@@ -134,7 +134,9 @@ def cancel_runs(state: SandboxState) -> None:
 def notify_family(state: SandboxState, family_id: str, title: str, content: str) -> None:
     """A notification in the message center of every member of the family."""
     family = state.families.get(family_id)
-    for user_id in family.members if family else {}:
+    if family is None:
+        return
+    for user_id in family.members:
         post_message(
             state, user_id, CATEGORY_NOTICE, NOTIFY_MSG_TYPE, title, content, family_id=family_id
         )
@@ -220,11 +222,14 @@ def tick(state: SandboxState) -> list[str]:
     return fired
 
 
-def install_watch(state: SandboxState) -> None:
-    """Evaluate automations on every property report of ``state`` from now on (once per state)."""
+def install_watch(state: SandboxState) -> Callable[[], None]:
+    """Evaluate automations on every property report of ``state``; returns how to stop.
+
+    Watching twice is harmless: the second call changes nothing and returns a no-op.
+    """
     key = id(state)
     if key in _watched:
-        return
+        return lambda: None
 
     def listener(event: PushEvent) -> None:
         if event.type != "Property" or event.sub_type != "Report":
@@ -235,16 +240,25 @@ def install_watch(state: SandboxState) -> None:
             log.exception("automation evaluation failed")
 
     _watched.add(key)
-    state.subscribe(listener)
+    unsubscribe = state.subscribe(listener)
     weakref.finalize(state, _watched.discard, key)
+
+    def stop() -> None:
+        unsubscribe()
+        _watched.discard(key)
+
+    return stop
 
 
 async def watch(state: SandboxState, period: float = TICK_SECONDS) -> None:
-    """Watch reports and check timer conditions every ``period`` seconds, forever."""
-    install_watch(state)
-    while True:
-        await asyncio.sleep(period)
-        try:
-            tick(state)
-        except Exception:
-            log.exception("automation timer check failed")
+    """Watch reports and check timer conditions every ``period`` seconds, until cancelled."""
+    stop = install_watch(state)
+    try:
+        while True:
+            await asyncio.sleep(period)
+            try:
+                tick(state)
+            except Exception:  # one bad automation must not end the loop
+                log.exception("automation timer check failed")
+    finally:
+        stop()

@@ -15,19 +15,17 @@ from bot.sandbox.actions.scene_runs import (
     NOTIFY,
     SCENE,
     cancel_runs,
-    run_scene_now,
     running,
     start_scene,
     watch,
 )
+from bot.sandbox.actions.scene_runs import run_scene_now as run_scene_now  # for tests and demos
 from bot.sandbox.registry import Call, CloudError, action
 from bot.sandbox.state import Device, Family, SandboxState, Scene, new_id
 
 if TYPE_CHECKING:
     from bot.sandbox.demo import DemoHome
     from bot.sandbox.server import Sandbox
-
-__all__ = ["checked_actions", "public_action", "run_scene_now"]
 
 NAME_MAX = 64
 ACTIONS_MAX = 32
