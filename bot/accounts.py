@@ -81,11 +81,19 @@ class AccountManager:
         token: str,
         expire_at: int | None,
         identity: str = "",
+        default_family: str = "",
     ) -> Account:
-        """Check ``token`` with a cheap call and save the account it belongs to."""
+        """Check ``token`` with a cheap call and save the account it belongs to.
+
+        A user with no family yet gets one named ``default_family`` (when given), as the
+        vendor's apps do on first sign-in, so there is a home to add devices to.
+        """
         register_secret(token)
         user = await self.iot.get_user(token)
         families = await self.iot.list_all_families(token)
+        if not families and default_family:
+            await self.iot.create_family(token, default_family)
+            families = await self.iot.list_all_families(token)
         account = Account(
             telegram_user_id=telegram_user_id,
             region=self.region,
@@ -101,13 +109,19 @@ class AccountManager:
         self._changed(telegram_user_id)
         return account
 
-    async def sign_in_with_telegram(self, telegram_user_id: int, nickname: str) -> Account:
+    async def sign_in_with_telegram(
+        self, telegram_user_id: int, nickname: str, *, default_family: str = ""
+    ) -> Account:
         """Sign in (registering on first use) with the id derived from the Telegram user."""
         login = await self.iot.login_third_party(
             self.third_party_id(telegram_user_id), _nickname(nickname, telegram_user_id)
         )
         return await self.link(
-            telegram_user_id, method="telegram", token=login.token, expire_at=login.expire_at
+            telegram_user_id,
+            method="telegram",
+            token=login.token,
+            expire_at=login.expire_at,
+            default_family=default_family,
         )
 
     async def unlink(self, telegram_user_id: int) -> bool:

@@ -35,6 +35,7 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+WEBHOOK_PATH = "telegram"  # Telegram posts to <WEBHOOK_URL>; the proxy forwards to /telegram
 
 # Feature modules, in the order their handlers are tried; each has register(app).
 FEATURES: tuple[Any, ...] = (account, general)
@@ -156,6 +157,23 @@ def _is_private(update: Update) -> bool:
 
 
 @contextlib.asynccontextmanager
+async def webhook(app: HomeApplication) -> AsyncIterator[HomeApplication]:
+    """Run ``app`` in webhook mode inside a running loop (settings give URL, port and secret)."""
+    settings = app.settings
+    async with _running(app):
+        assert app.updater is not None
+        await app.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=WEBHOOK_PATH,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        yield app
+
+
+@contextlib.asynccontextmanager
 async def polling(
     app: HomeApplication, *, poll_timeout: int = 10
 ) -> AsyncIterator[HomeApplication]:
@@ -164,16 +182,23 @@ async def polling(
     What run_polling does, for callers that own the loop (the terminal chat, the tests):
     initialize, post_init, start, poll; and the reverse on the way out.
     """
+    async with _running(app):
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        yield app
+
+
+@contextlib.asynccontextmanager
+async def _running(app: HomeApplication) -> AsyncIterator[HomeApplication]:
+    """initialize, post_init and start; on the way out stop the updater, the app, and shut down."""
     await app.initialize()
     try:
         await _post_init(app)
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
         try:
             yield app
         finally:
-            if app.updater.running:
+            if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             if app.running:
                 await app.stop()

@@ -21,7 +21,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest
 
 from bot.callbacks import Callback, CallbackError
-from bot.context import HomeContext, answer_query
+from bot.context import HomeContext, Services, answer_query
 from bot.i18n import _
 
 log = logging.getLogger(__name__)
@@ -146,10 +146,15 @@ async def dispatch_text(update: Update, context: HomeContext) -> bool:
 
 
 class Buttons:
-    """Makes inline buttons for one user: views get this instead of the codec."""
+    """Makes inline buttons for one user: views get this instead of the codec.
 
-    def __init__(self, context: HomeContext, owner_id: int) -> None:
-        self._codec = context.services.codec
+    Built from a handler's context, or from the services where there is no update (a push
+    refreshing a message, a job).
+    """
+
+    def __init__(self, source: HomeContext | Services, owner_id: int) -> None:
+        services = source if isinstance(source, Services) else source.services
+        self._codec = services.codec
         self.owner_id = owner_id
 
     def data(self, route: str, *args: str | int) -> str:

@@ -8,7 +8,7 @@ import sys
 from telegram import Update
 
 from bot import logs
-from bot.app import build_application
+from bot.app import WEBHOOK_PATH, build_application
 from bot.config import ConfigError, load
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def run() -> int:
         app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path="telegram",
+            url_path=WEBHOOK_PATH,
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,

@@ -114,7 +114,9 @@ async def with_telegram(update: Update, context: HomeContext) -> int:
     assert query is not None and user is not None
     await answer_query(update, context, _("Signing in…"))
     try:
-        account = await context.services.accounts.sign_in_with_telegram(user.id, user.full_name)
+        account = await context.services.accounts.sign_in_with_telegram(
+            user.id, user.full_name, default_family=_("My Home")
+        )
     except errors.IotError as err:
         await query.edit_message_text(describe(err) or _("Sign-in failed."))
         return ConversationHandler.END
@@ -230,7 +232,12 @@ async def _finish(
     accounts = context.services.accounts
     previous = context.services.store.get_account(user.id)
     account = await accounts.link(
-        user.id, method=method, token=token, expire_at=expire_at, identity=identity
+        user.id,
+        method=method,
+        token=token,
+        expire_at=expire_at,
+        identity=identity,
+        default_family=_("My Home"),
     )
     if previous is not None and previous.token != token:
         with contextlib.suppress(errors.IotError):
