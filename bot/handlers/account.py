@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
 import warnings
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -22,46 +19,26 @@ from telegram.warnings import PTBUserWarning
 from bot import commands
 from bot.accounts import NotLinked
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.errors_text import describe
+from bot.handlers.login_steps import (
+    IDENTITY,
+    IDENTITY_KEY,
+    PASSWORD,
+    TOKEN,
+    choose_password,
+    choose_token,
+    got_identity,
+    got_password,
+    got_token,
+    with_telegram,
+)
 from bot.i18n import N_, _
-from bot.iot import errors
 from bot.routing import Buttons, cancel_text, deep_link, route_is
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
 
-CHOOSING, IDENTITY, PASSWORD, TOKEN, SWITCH = range(5)
+CHOOSING, SWITCH = 0, 1
 TIMEOUT_SECONDS = 5 * 60
-IDENTITY_KEY = "login_identity"
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
-_TOKEN = re.compile(r"[A-Za-z0-9_\-.=+/]{8,512}")
-
-
-def parse_identity(text: str, default_country_code: str) -> tuple[str, str, str] | None:
-    """("email", address, "") or ("phone", country code, number) from what the user typed."""
-    value = text.strip()
-    if "@" in value:
-        return ("email", value.lower(), "") if _EMAIL.fullmatch(value) else None
-    digits = re.sub(r"[\s\-()]", "", value)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.startswith("+"):
-        match = re.fullmatch(r"\+(86|852|853|886|1|[2-9]\d{0,2})(\d{5,14})", digits)
-        if match is None:
-            return None
-        return "phone", match.group(1), match.group(2)
-    if re.fullmatch(r"\d{5,15}", digits):
-        return "phone", default_country_code, digits
-    return None
-
-
-def masked(identity: tuple[str, str, str]) -> str:
-    """What /me shows of the identity: enough to recognise it, not to copy it."""
-    kind, first, second = identity
-    if kind == "email":
-        name, _, domain = first.partition("@")
-        return f"{name[:2]}***@{domain}"
-    return f"+{first} {second[:3]}****{second[-2:]}"
 
 
 async def start(update: Update, context: HomeContext) -> int:
@@ -106,145 +83,6 @@ async def switch(update: Update, context: HomeContext) -> int:
         views.choose_method(), reply_markup=views.login_methods(Buttons(context, user.id))
     )
     return CHOOSING
-
-
-async def with_telegram(update: Update, context: HomeContext) -> int:
-    """Sign in with the id derived from the Telegram user (registers on first use)."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    await answer_query(update, context, _("Signing in…"))
-    try:
-        account = await context.services.accounts.sign_in_with_telegram(
-            user.id, user.full_name, default_family=_("My Home")
-        )
-    except errors.IotError as err:
-        await query.edit_message_text(describe(err) or _("Sign-in failed."))
-        return ConversationHandler.END
-    await query.edit_message_text(views.linked(account))
-    return ConversationHandler.END
-
-
-async def choose_password(update: Update, context: HomeContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await answer_query(update, context)
-    await query.edit_message_text(
-        views.ask_identity(context.services.settings.default_country_code)
-    )
-    return IDENTITY
-
-
-async def choose_token(update: Update, context: HomeContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await answer_query(update, context)
-    await query.edit_message_text(views.ask_token())
-    return TOKEN
-
-
-async def got_identity(update: Update, context: HomeContext) -> int:
-    message = update.effective_message
-    assert message is not None and message.text is not None and context.user_data is not None
-    identity = parse_identity(message.text, context.services.settings.default_country_code)
-    if identity is None:
-        await message.reply_text(
-            _(
-                "That doesn't look like a phone number or an email address. "
-                "Try again, e.g. +86 13800000000 or name@example.com, or /cancel."
-            )
-        )
-        return IDENTITY
-    context.user_data[IDENTITY_KEY] = list(identity)
-    await message.reply_text(views.ask_password(masked(identity)))
-    return PASSWORD
-
-
-async def got_password(update: Update, context: HomeContext) -> int:
-    """Read the password, delete its message at once, and sign in."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and message.text is not None and user is not None
-    password = message.text
-    await _delete(message)
-    stored = (context.user_data or {}).get(IDENTITY_KEY)
-    if not stored:
-        await message.reply_text(views.ask_identity(context.services.settings.default_country_code))
-        return IDENTITY
-    kind, first, second = stored
-    iot = context.services.iot
-    try:
-        if kind == "email":
-            login_token = await iot.login_email(first, password)
-        else:
-            login_token = await iot.login_phone(first, second, password)
-    except errors.ApiError as err:
-        if err.code == "InvalidParameterValue.ErrorUserNotExists":
-            await message.reply_text(describe(err) or "")
-            await message.reply_text(
-                views.ask_identity(context.services.settings.default_country_code)
-            )
-            return IDENTITY
-        if isinstance(err, errors.InvalidParameter):
-            await message.reply_text(_("The password is not correct. Send it again, or /cancel."))
-            return PASSWORD
-        raise
-    return await _finish(
-        update,
-        context,
-        "password",
-        login_token.token,
-        login_token.expire_at,
-        masked((kind, first, second)),
-    )
-
-
-async def got_token(update: Update, context: HomeContext) -> int:
-    """Check a pasted AccessToken with a cheap call before saving it."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    token = message.text.strip()
-    await _delete(message)
-    if not _TOKEN.fullmatch(token):
-        await message.reply_text(
-            _("That doesn't look like an AccessToken. Paste it again, or /cancel.")
-        )
-        return TOKEN
-    try:
-        return await _finish(update, context, "token", token, None, "")
-    except errors.InvalidToken:
-        await message.reply_text(
-            _(
-                "IoT Explorer doesn't accept that token (it may have expired). Paste another, or /cancel."
-            )
-        )
-        return TOKEN
-
-
-async def _finish(
-    update: Update,
-    context: HomeContext,
-    method: str,
-    token: str,
-    expire_at: int | None,
-    identity: str,
-) -> int:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    accounts = context.services.accounts
-    previous = context.services.store.get_account(user.id)
-    account = await accounts.link(
-        user.id,
-        method=method,
-        token=token,
-        expire_at=expire_at,
-        identity=identity,
-        default_family=_("My Home"),
-    )
-    if previous is not None and previous.token != token:
-        with contextlib.suppress(errors.IotError):
-            await context.services.iot.logout(previous.token)
-    (context.user_data or {}).pop(IDENTITY_KEY, None)
-    await message.reply_text(views.linked(account))
-    return ConversationHandler.END
 
 
 async def cancel(update: Update, context: HomeContext) -> int:
@@ -295,14 +133,6 @@ async def me(update: Update, context: HomeContext) -> None:
         family_name = next((f.name for f in families if f.family_id == account.family_id), None)
     timezone = services.store.get_settings(user.id).timezone
     await message.reply_text(views.me(account, family_name, timezone))
-
-
-async def _delete(message: object) -> None:
-    """Delete a message holding a secret; a failure must not stop the sign-in."""
-    try:
-        await message.delete()  # type: ignore[attr-defined]
-    except TelegramError as err:
-        log.warning("could not delete a message holding a secret: %s", err)
 
 
 def register(app: HomeApplication) -> None:
