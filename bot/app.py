@@ -25,20 +25,56 @@ from bot.accounts import AccountManager
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import HomeApplication, HomeContext, Services
-from bot.handlers import account, errors, general
+from bot.handlers import (
+    account,
+    alerts,
+    automations,
+    device_history,
+    device_manage,
+    devices,
+    errors,
+    family,
+    firmware,
+    general,
+    inbox,
+    music,
+    scenes,
+    shared,
+    sharing,
+    timers,
+)
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
+from bot.metrics import EXTRAS_KEY as METRICS_KEY
+from bot.metrics import BotMetrics, count_update
 from bot.persistence import SqlitePersistence
+from bot.push_wiring import start_push, stop_push
 from bot.routing import dispatch_button
 from bot.secrets import TokenCipher, register_secret
 from bot.store import Store
+from bot.web import health_server, serving, webhook_server
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-WEBHOOK_PATH = "telegram"  # Telegram posts to <WEBHOOK_URL>; the proxy forwards to /telegram
 
 # Feature modules, in the order their handlers are tried; each has register(app).
-FEATURES: tuple[Any, ...] = (account, general)
+FEATURES: tuple[Any, ...] = (
+    account,
+    general,
+    devices,
+    device_manage,
+    firmware,
+    device_history,
+    music,
+    sharing,
+    shared,
+    family,
+    inbox,
+    scenes,
+    automations,
+    timers,
+    alerts,
+)
 
 
 def build_application(settings: Settings) -> HomeApplication:
@@ -67,6 +103,7 @@ def build_application(settings: Settings) -> HomeApplication:
     app.settings = settings
     app.store = store
 
+    app.add_handler(TypeHandler(Update, count_update), group=-10)
     app.add_handler(TypeHandler(Update, _guard), group=-2)
     app.add_handler(TypeHandler(Update, _pick_language), group=-1)
     for feature in FEATURES:
@@ -96,7 +133,14 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         endpoints = settings.endpoints()
         app_key, app_secret = settings.iot_app_key, settings.iot_app_secret
     register_secret(app_secret)
-    iot = IotClient(endpoints, app_key, app_secret)
+    metrics = BotMetrics()
+    iot = IotClient(
+        endpoints,
+        app_key,
+        app_secret,
+        timeout=settings.iot_timeout,
+        observer=metrics.observe_cloud_call,
+    )
     me = await app.bot.get_me()
     app.services = Services(
         settings=settings,
@@ -106,9 +150,11 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         accounts=AccountManager(store, iot, region=settings.iot_region),
         sandbox=sandbox,
         bot_username=me.username or "",
-        extras={},
+        extras={METRICS_KEY: metrics},
     )
     await commands.publish(app)
+    if settings.push:
+        await start_push(app)
 
 
 def _sandbox_endpoints(sandbox: Any) -> Any:
@@ -121,6 +167,7 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None
     assert isinstance(app, HomeApplication)
     services = getattr(app, "services", None)
     if services is not None:
+        await stop_push(app)
         await services.iot.aclose()
         if services.sandbox is not None:
             await services.sandbox.stop()
@@ -158,15 +205,15 @@ def _is_private(update: Update) -> bool:
 
 @contextlib.asynccontextmanager
 async def webhook(app: HomeApplication) -> AsyncIterator[HomeApplication]:
-    """Run ``app`` in webhook mode inside a running loop (settings give URL, port and secret)."""
+    """Run ``app`` in webhook mode inside a running loop, on the bot's own server (bot.web).
+
+    The webhook is set on the way in and left in place on the way out: Telegram keeps the
+    updates that arrive while the bot restarts and delivers them when it is back.
+    """
     settings = app.settings
-    async with _running(app):
-        assert app.updater is not None
-        await app.updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=settings.webhook_url,
+    async with _running(app), serving(webhook_server(app)), serving(health_server(app)):
+        await app.bot.set_webhook(
+            url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
         )
@@ -180,11 +227,14 @@ async def polling(
     """Run ``app`` with long polling inside an already running event loop.
 
     What run_polling does, for callers that own the loop (the terminal chat, the tests):
-    initialize, post_init, start, poll; and the reverse on the way out.
+    initialize, post_init, start, poll; and the reverse on the way out. With HEALTH_PORT set,
+    /healthz and /metrics are served meanwhile.
     """
-    async with _running(app):
+    async with _running(app), serving(health_server(app)):
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
         yield app
 
 

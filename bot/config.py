@@ -11,6 +11,7 @@ IOT_API_URL, IOT_WS_URL    explicit app-API base (``.../api/exploreropen``) and 
                            override IOT_REGION
 IOT_APP_KEY                the AppKey of your IoT Explorer application
 IOT_APP_SECRET             its AppSecret; with no key and secret the embedded sandbox is used
+IOT_TIMEOUT                seconds to wait for IoT Explorer before giving up on a request (10)
 BOT_DATA_DIR               where the SQLite file and the generated secret key live (``./data``)
 BOT_SECRET_KEY             key that encrypts AccessTokens at rest (generated into the data dir
                            when unset)
@@ -23,6 +24,12 @@ WEBHOOK_URL                public HTTPS URL Telegram posts updates to; set = web
 WEBHOOK_SECRET             secret token Telegram sends back with every update (required with
                            WEBHOOK_URL)
 WEBHOOK_LISTEN, _PORT      address and port the webhook server binds (``0.0.0.0``, ``8443``)
+WEBHOOK_PATH               path that server takes updates on; the reverse proxy forwards
+                           WEBHOOK_URL there (``/telegram``)
+HEALTH_PORT                port of a /healthz and /metrics server (unset: none); in webhook
+                           mode both are on WEBHOOK_PORT as well
+HEALTH_LISTEN              address the health server binds (``0.0.0.0``)
+BOT_PUSH                   ``0`` runs without the push listener: no alerts, no live cards (``1``)
 LOG_LEVEL                  ``INFO`` by default
 =========================  ====================================================================
 """
@@ -54,6 +61,7 @@ class Settings:
     iot_ws_url: str = ""
     iot_app_key: str = ""
     iot_app_secret: str = field(default="", repr=False)
+    iot_timeout: float = 10.0
     data_dir: Path = Path("data")
     secret_key: str = field(default="", repr=False)
     allowed_users: frozenset[int] = frozenset()
@@ -63,7 +71,11 @@ class Settings:
     webhook_secret: str = field(default="", repr=False)
     webhook_listen: str = "0.0.0.0"  # a container listens on every interface
     webhook_port: int = 8443
+    webhook_path: str = "/telegram"
+    health_port: int | None = None  # 0 binds a free port (tests)
+    health_listen: str = "0.0.0.0"
     log_level: str = "INFO"
+    push: bool = True  # listen to device pushes and deliver alerts
 
     @property
     def use_sandbox(self) -> bool:
@@ -140,6 +152,7 @@ def load(
         iot_ws_url=get("IOT_WS_URL"),
         iot_app_key=get("IOT_APP_KEY"),
         iot_app_secret=get("IOT_APP_SECRET"),
+        iot_timeout=_seconds("IOT_TIMEOUT", get("IOT_TIMEOUT", "10")),
         data_dir=Path(get("BOT_DATA_DIR", "data")),
         secret_key=get("BOT_SECRET_KEY"),
         allowed_users=_user_ids(get("BOT_ALLOWED_USERS")),
@@ -149,7 +162,11 @@ def load(
         webhook_secret=webhook_secret,
         webhook_listen=get("WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_integer("WEBHOOK_PORT", get("WEBHOOK_PORT", "8443")),
+        webhook_path=_url_path("WEBHOOK_PATH", get("WEBHOOK_PATH", "/telegram")),
+        health_port=_port("HEALTH_PORT", get("HEALTH_PORT")) if get("HEALTH_PORT") else None,
+        health_listen=get("HEALTH_LISTEN", "0.0.0.0"),
         log_level=get("LOG_LEVEL", "INFO").upper(),
+        push=_flag("BOT_PUSH", get("BOT_PUSH", "1")),
     )
 
 
@@ -169,3 +186,35 @@ def _integer(name: str, text: str) -> int:
         return int(text)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {text!r}") from None
+
+
+def _port(name: str, text: str) -> int:
+    port = _integer(name, text)
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, not {port}")
+    return port
+
+
+def _url_path(name: str, text: str) -> str:
+    path = "/" + text.lstrip("/")
+    if not re.fullmatch(r"/[A-Za-z0-9._~/-]*", path) or path in ("/healthz", "/metrics"):
+        raise ConfigError(f"{name} must be a URL path like /telegram, not {text!r}")
+    return path
+
+
+def _seconds(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {text!r}") from None
+    if not 0 < value <= 300:
+        raise ConfigError(f"{name} must be between 0 and 300 seconds")
+    return value
+
+
+def _flag(name: str, text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, not {text!r}")

@@ -18,8 +18,16 @@ _BY_CODE: dict[str, str] = {
     "InvalidParameterValue.DeviecBinded": N_("This device is already shared with you."),
     "LimitExceeded.FamilyDeviceExceedLimit": N_("This family has reached its device limit."),
     "InvalidParameterValue.PasswordError": N_("The password is not correct."),
-    "InvalidParameterValue.ErrorUserNotExists": N_(
-        "There is no IoT Explorer account with that phone number or email."
+    "InvalidParameterValue.ErrorUserNotExists": N_("No IoT Explorer account matches that."),
+    "ResourceNotFound.ShareTokenExpired": N_("This invitation has expired. Ask for a new link."),
+    "UnsupportedOperation.ShareTokenUsed": N_(
+        "This invitation has already been used. Ask for a new link."
+    ),
+    "ResourceNotFound.ShareTokenNotExist": N_("This invitation is not valid. Ask for a new link."),
+    "UnsupportedOperation.AlreadyFamilyMember": N_("You're already a member of this family."),
+    "UnsupportedOperation.CannotJoinOwnFamily": N_("That's your own family."),
+    "UnsupportedOperation.OwnerCannotExitFamily": N_(
+        "As the family's admin you can't leave it; delete the family instead."
     ),
 }
 

@@ -9,7 +9,12 @@ from bot.secrets import install_log_redaction
 
 # At DEBUG these libraries log whole requests and updates: users' messages (a password being
 # typed in the sign-in conversation) and the bot token in URLs. They never go below these.
-QUIET_LIBRARIES = {"telegram": logging.INFO, "httpx": logging.WARNING, "httpcore": logging.WARNING}
+QUIET_LIBRARIES = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "websockets": logging.INFO,  # frames at DEBUG carry the AccessToken of ActivePush
+}
 
 
 def configure(level: str | int = logging.INFO) -> Callable[[], None]:

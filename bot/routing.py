@@ -121,12 +121,11 @@ async def dispatch_button(update: Update, context: HomeContext) -> None:
             update, context, _("This button no longer works. Please open the menu again.")
         )
         return
-    try:
-        await handler(update, context, callback)
-    finally:
-        # A query too old to answer stops its spinner on its own.
-        with contextlib.suppress(BadRequest):
-            await answer_query(update, context)
+    await handler(update, context, callback)
+    # Answered only after success: when the handler raises, the error handler answers the
+    # query with the reason instead. A query too old to answer stops its spinner on its own.
+    with contextlib.suppress(BadRequest):
+        await answer_query(update, context)
 
 
 async def dispatch_text(update: Update, context: HomeContext) -> bool:

@@ -1,15 +1,19 @@
-"""``python -m bot run``: configuration -> Application -> polling or webhook."""
+"""``python -m bot run``: configuration -> Application -> polling or webhook, until a signal."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
-from telegram import Update
+from telegram.error import InvalidToken
 
 from bot import logs
-from bot.app import WEBHOOK_PATH, build_application
-from bot.config import ConfigError, load
+from bot.app import build_application, polling, webhook
+from bot.config import ConfigError, Settings, load
+from bot.context import HomeApplication
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +21,9 @@ MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), then "
     "run again with TELEGRAM_BOT_TOKEN=<the token it gives you>. "
     "To try the bot without Telegram at all, run: python -m bot try"
+)
+REFUSED_TOKEN = (
+    "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather (/mybots -> API Token)."
 )
 
 
@@ -31,18 +38,40 @@ def run() -> int:
     if not settings.telegram_token:
         print(MISSING_TOKEN, file=sys.stderr)
         return 2
-    app = build_application(settings)
-    if settings.webhook_mode:
-        log.info("starting in webhook mode at %s", settings.webhook_url)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("starting in polling mode")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        asyncio.run(serve(build_application(settings)))
+    except InvalidToken:
+        print(REFUSED_TOKEN, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # a second Ctrl+C, or a platform without signal handlers
+        pass
     return 0
+
+
+async def serve(app: HomeApplication, stop: asyncio.Event | None = None) -> None:
+    """Run ``app`` in the mode its settings choose until ``stop`` is set (or SIGINT/SIGTERM)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+    settings: Settings = app.settings
+    mode = webhook if settings.webhook_mode else polling
+    try:
+        async with mode(app):
+            if settings.webhook_mode:
+                log.info(
+                    "running in webhook mode: %s -> %s:%d%s",
+                    settings.webhook_url,
+                    settings.webhook_listen,
+                    settings.webhook_port,
+                    settings.webhook_path,
+                )
+            else:
+                log.info("running in polling mode")
+            await stop.wait()
+            log.info("stopping")
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)

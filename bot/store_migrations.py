@@ -57,11 +57,50 @@ def _ptb_persistence(db: Database) -> None:
     )
 
 
+def _alert_delivery(db: Database) -> None:
+    # Alerts waiting for Telegram: written before the send, deleted once Telegram took them.
+    db.table("alert_outbox").create(
+        {
+            "id": int,
+            "telegram_user_id": int,
+            "chat_id": int,
+            "device_id": str,
+            "category": str,
+            "text": str,
+            "line": str,
+            "created_at": int,
+        },
+        pk="id",
+        not_null={"telegram_user_id", "chat_id", "category", "text", "line", "created_at"},
+        defaults={"device_id": ""},
+    )
+    db.table("alert_outbox").create_index(["chat_id", "id"])
+    db.table("alert_outbox").create_index(["created_at"])
+    db.table("alert_mutes").create(
+        {"telegram_user_id": int, "device_id": str, "muted_at": int},
+        pk=("telegram_user_id", "device_id"),
+    )
+    db.table("alert_snoozes").create(
+        {
+            "telegram_user_id": int,
+            "device_id": str,
+            "until": int,
+            "suppressed": int,
+            "last_suppressed_at": int,
+        },
+        pk=("telegram_user_id", "device_id"),
+        not_null={"until"},
+        defaults={"suppressed": 0, "last_suppressed_at": 0},
+    )
+    db.table("alert_snoozes").create_index(["until"])
+
+
 # Append only: a released step is never edited, a change is a new step.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _accounts_and_settings,
     _callback_payloads,
     _ptb_persistence,
+    _alert_delivery,
 )
 
 

@@ -20,7 +20,11 @@ def test_client_example_runs_and_switches_the_light_on(tmp_path: Path) -> None:
     path = tmp_path / "example.py"
     path.write_text(script, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr

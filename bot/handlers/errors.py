@@ -40,10 +40,13 @@ async def on_error(update: object, context: HomeContext) -> None:
 async def _tell(update: object, context: HomeContext, text: str) -> None:
     if not isinstance(update, Update):
         return
-    with contextlib.suppress(TelegramError):
-        if update.callback_query is not None and not context.query_answered:
+    if update.callback_query is not None and not context.query_answered:
+        try:
             await answer_query(update, context, text[:200], alert=True)
             return
-        chat = update.effective_chat
-        if chat is not None:
+        except TelegramError:
+            pass  # the query is too old to answer: say it in the chat instead
+    chat = update.effective_chat
+    if chat is not None:
+        with contextlib.suppress(TelegramError):
             await context.bot.send_message(chat.id, text)

@@ -105,7 +105,7 @@ class IotClient(AllApis):
             url = self.endpoints.token_api
             body["AccessToken"] = token
         started = time.perf_counter()
-        outcome = "ok"
+        outcome = "cancelled"  # what is left when nothing below sets it: the caller gave up
         try:
             reply = await self._post(url, body, action, request_id)
             error = reply.get("Error")
@@ -117,6 +117,7 @@ class IotClient(AllApis):
                     request_id=str(reply.get("RequestId") or request_id),
                     action=action,
                 )
+            outcome = "ok"
             return reply
         except _NotSent as err:
             outcome = type(err.cause).__name__

@@ -32,3 +32,6 @@ class DeviceEvent:
     seq: int = 0
     time_ms: int = 0  # when the cloud says it happened (Unix ms); 0 when unknown
     missed: bool = False  # found by re-reading statuses after an outage, not pushed live
+    # Added after the fields above so that positional construction keeps working.
+    event_type: str = ""  # for EVENT: info/alert/fault when the payload says; else ask the template
+    code: int = 0  # for ACTION_REPLY: the device's result code, 0 = carried out

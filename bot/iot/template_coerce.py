@@ -194,21 +194,22 @@ def _coerce_string(spec: ValueSpec, raw: Any, tz: tzinfo | None) -> str:
 
 def _coerce_timestamp(spec: ValueSpec, raw: Any, tz: tzinfo | None) -> int:
     seconds: Decimal | None = None
+    from_number = False  # only a bare number can be milliseconds; a date typed out never is
     if isinstance(raw, datetime):
         seconds = Decimal(int(_aware(raw, tz).timestamp()))
     elif isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip()
         if text.isascii() and text.isdigit():
-            seconds = Decimal(text)
+            seconds, from_number = Decimal(text), True
         else:
             moment = _parse_time(text)
             seconds = None if moment is None else Decimal(int(_aware(moment, tz).timestamp()))
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
         try:
-            seconds = to_decimal(raw)
+            seconds, from_number = to_decimal(raw), True
         except InvalidValue:
             seconds = None
-    if seconds is not None and seconds > _MILLISECONDS_FROM:
+    if from_number and seconds is not None and seconds > _MILLISECONDS_FROM:
         seconds /= 1000
     if seconds is None or not 0 <= seconds <= _LAST_SECOND:
         raise InvalidValue(

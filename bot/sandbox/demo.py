@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import importlib
 import secrets
 from dataclasses import dataclass, field
@@ -104,7 +106,10 @@ def add_device(
 ) -> Device:
     """Bind a new device of ``product`` into ``family`` with initial property values."""
     now = state.now()
-    state.products.setdefault(product.product_id, product)
+    if product.product_id not in state.products:
+        # Each sandbox gets its own copy: the module's PRODUCTS are shared by every sandbox.
+        own = dataclasses.replace(product, data_template=copy.deepcopy(product.data_template))
+        state.products[product.product_id] = own
     device = Device(
         product_id=product.product_id,
         device_name=device_name,

@@ -65,9 +65,18 @@ class Hub:
         self.state = state
         self.subscribers: set[Subscriber] = set()
         self._unsubscribe = state.subscribe(self._on_event)
+        self._subscribed = asyncio.Event()  # set on every ActivePush, for wait_subscribed()
 
     def close(self) -> None:
         self._unsubscribe()
+
+    async def wait_subscribed(self, sockets: int = 1) -> None:
+        """Wait until ``sockets`` open sockets have subscribed to a device (wrap in a timeout)."""
+        while True:
+            self._subscribed.clear()
+            if sum(1 for sub in self.subscribers if sub.device_ids) >= sockets:
+                return
+            await self._subscribed.wait()
 
     async def drop_all(self) -> int:
         """Close every socket (a fault the tests inject); returns how many were open."""
@@ -146,6 +155,7 @@ class Hub:
             return {"error": "", "error_message": "", "data": {"deviceIds": []}, "reqId": req_id}
         allowed = [d for d in wanted if self.state.can_see_device(user.user_id, d)]
         sub.token, sub.device_ids = token, set(allowed)
+        self._subscribed.set()
         return {"error": "", "error_message": "", "data": {"deviceIds": allowed}, "reqId": req_id}
 
     def _yun_api(self, sub: Subscriber, req_id: str, params: dict[str, Any]) -> dict[str, Any]:

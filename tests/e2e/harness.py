@@ -30,7 +30,9 @@ class BotHarness:
             iot_app_secret=sandbox.state.app_secret,
             data_dir=data_dir,
             secret_key="test-secret-key-for-e2e",
-            **overrides,  # type: ignore[arg-type]
+            # Push is opt-in here: tests of alerts and live cards start it (start_push) or pass
+            # push=True; the others would otherwise see alerts arrive between their steps.
+            **{"push": False, **overrides},  # type: ignore[arg-type]
         )
         self.app: HomeApplication | None = None
         self._running: contextlib.AsyncExitStack | None = None

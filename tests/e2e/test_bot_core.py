@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,20 @@ async def test_webhook_mode_with_secret_token(sandbox: Sandbox, tmp_path: Path) 
                     headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
                 )
             assert forged.status_code == 403
+
+
+async def test_push_starts_with_the_bot_and_stops_with_it(sandbox: Sandbox, tmp_path: Path) -> None:
+    async with running_bot(sandbox, tmp_path, push=True) as bot:
+        ann = bot.tg.user(309, "Ann")
+        await bot.link(ann, "owner")  # linking starts this account's listener
+        async with asyncio.timeout(5):
+            await sandbox.server.hub.wait_subscribed(1)
+        sandbox.control.trigger_event(
+            sandbox.demo.devices["sensor"], "low_voltage", {"voltage": 2.9}
+        )
+        alert = await bot.tg.next_message(ann)
+        assert "Bedroom sensor" in alert.text and "Low battery" in alert.text
+        assert "2.9 V" in alert.text
+    assert not sandbox.server.hub.subscribers or all(
+        sub.ws.closed for sub in sandbox.server.hub.subscribers
+    )

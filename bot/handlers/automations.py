@@ -1,0 +1,119 @@
+"""Automations: /automations lists them with on/off switches; details say what triggers each."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import commands
+from bot.callbacks import Callback
+from bot.context import HomeApplication, HomeContext
+from bot.handlers.home_data import (
+    View,
+    all_scenes,
+    catalogue,
+    family_id,
+    now,
+    show,
+    user_zone,
+)
+from bot.i18n import N_, _
+from bot.iot import errors
+from bot.iot.models.scenes import ActionScene, Automation
+from bot.routing import Buttons, on_button
+from bot.views import automations as views
+from bot.views.scenes import no_family
+
+
+async def automation_list(context: HomeContext, user_id: int, notice: str = "") -> View:
+    """The family's automations with their switches, or why there are none to show."""
+    family = family_id(context, user_id)
+    if family is None:
+        return no_family(), None
+    iot = context.services.iot
+    automations = await context.services.accounts.run(
+        user_id, lambda t: iot.list_automations(t, family)
+    )
+    return views.automation_list(automations, Buttons(context, user_id), notice)
+
+
+async def details(
+    context: HomeContext, user_id: int, automation: Automation, notice: str = ""
+) -> View:
+    """The automation in words, naming devices, properties and scenes from the family."""
+    family = family_id(context, user_id)
+    home = await catalogue(context, user_id, family) if family else None
+    wants_scenes = any(isinstance(a, ActionScene) and not a.scene_name for a in automation.actions)
+    scenes = await all_scenes(context, user_id, family) if family and wants_scenes else []
+    book = home.book(scenes) if home else views.HomeBook()
+    zone = user_zone(context, user_id)
+    buttons = Buttons(context, user_id)
+    return views.automation_details(automation, book, zone, now(), buttons, notice)
+
+
+async def _describe(context: HomeContext, user_id: int, automation_id: str) -> Automation | None:
+    iot = context.services.iot
+    try:
+        return await context.services.accounts.run(
+            user_id, lambda t: iot.describe_automation(t, automation_id)
+        )
+    except errors.NotFound:
+        return None
+
+
+async def automations_command(update: Update, context: HomeContext) -> None:
+    """/automations: the family's automations."""
+    user = update.effective_user
+    assert user is not None
+    await show(update, await automation_list(context, user.id))
+
+
+@on_button("aut.list")
+async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:
+    await show(update, await automation_list(context, callback.owner_id))
+
+
+@on_button("aut.open")
+async def open_details(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id = callback.owner_id
+    automation = await _describe(context, user_id, callback.args[0])
+    if automation is None:
+        await show(update, await automation_list(context, user_id, _gone()))
+        return
+    await show(update, await details(context, user_id, automation))
+
+
+@on_button("aut.tog")
+async def toggle(update: Update, context: HomeContext, callback: Callback) -> None:
+    """Switch an automation on or off; show the list or the details again, as pressed from."""
+    user_id, automation_id = callback.owner_id, callback.args[0]
+    where = callback.args[1] if len(callback.args) > 1 else "l"
+    automation = await _describe(context, user_id, automation_id)
+    if automation is None:
+        await show(update, await automation_list(context, user_id, _gone()))
+        return
+    enabled = not automation.enabled
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user_id, lambda t: iot.set_automation_enabled(t, automation_id, enabled)
+    )
+    notice = (_("✅ <b>{name}</b> is on.") if enabled else _("⏸ <b>{name}</b> is off.")).format(
+        name=escape(automation.name)
+    )
+    if where == "d":
+        fresh = await _describe(context, user_id, automation_id)
+        await show(update, await details(context, user_id, fresh or automation, notice))
+    else:
+        await show(update, await automation_list(context, user_id, notice))
+
+
+def _gone() -> str:
+    return _("That automation no longer exists.")
+
+
+def register(app: HomeApplication) -> None:
+    """Add /automations; the buttons route through the dispatcher."""
+    app.add_handler(CommandHandler("automations", automations_command))
+    commands.add_command("automations", N_("Automations: what triggers them, on/off"), 51)

@@ -1,0 +1,199 @@
+"""Setting a device's properties from its card: toggles, choices, −/+ steps and typed values.
+
+Every control re-reads the device first (is it online, what is the value now), checks the new
+value against the template, sends it, then reads the device again to show the confirmed state.
+Nothing reaches the cloud for an offline device or a value the template refuses.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Update
+
+from bot.callbacks import Callback
+from bot.context import HomeContext, answer_query
+from bot.device_data import DeviceCard
+from bot.device_lookup import Home
+from bot.handlers.device_card import render_card
+from bot.handlers.device_screen import home_of, present, reply, user_id_of, zone_of
+from bot.i18n import _
+from bot.iot.template import InvalidValue, PropertySpec
+from bot.routing import Buttons, expect_text, on_button, on_text
+from bot.views import device_card as views
+from bot.views.device_controls import choice_menu, current_key
+from bot.views.device_values import translate_invalid, typed_value
+
+ChooseValue = Callable[[PropertySpec, Any], Any]
+
+
+class Unchanged(Exception):
+    """The control would not change anything; the message says why (plain text)."""
+
+
+async def alert(update: Update, context: HomeContext, text: str) -> None:
+    """Answer the press with an alert (plain text, Telegram's 200-character limit)."""
+    await answer_query(update, context, html.unescape(text)[:200], alert=True)
+
+
+async def usable_property(
+    update: Update, context: HomeContext, card: DeviceCard, prop_id: str
+) -> PropertySpec | None:
+    """The writable property of an online device; else the card is re-shown with the reason."""
+    prop = card.template.property(prop_id)
+    if prop is None or not prop.writable:
+        await render_card(update, context, card)
+        await alert(update, context, _("This control is no longer available."))
+        return None
+    if not card.online:
+        await render_card(update, context, card)
+        await alert(update, context, views.offline_refusal(card))
+        return None
+    return prop
+
+
+async def send_value(home: Home, card: DeviceCard, prop: PropertySpec, value: Any) -> DeviceCard:
+    """Send one property value and return the card with the values read back."""
+    wire = prop.spec.to_wire(value)
+    await home.run(lambda token: home.iot.control_device(token, card.device_id, {prop.id: wire}))
+    return card.with_readings(await home.readings(card.device_id))
+
+
+async def _control(
+    update: Update, context: HomeContext, callback: Callback, choose: ChooseValue
+) -> None:
+    if len(callback.args) < 2:
+        await alert(update, context, _("This button no longer works. Please open the menu again."))
+        return
+    device_id, prop_id = callback.args[0], callback.args[1]
+    home = home_of(update, context)
+    card = await home.card(device_id)
+    prop = await usable_property(update, context, card, prop_id)
+    if prop is None:
+        return
+    tz = zone_of(update, context)
+    try:
+        value = choose(prop, card.value(prop.id))
+    except Unchanged as reason:
+        await answer_query(update, context, str(reason))
+        await render_card(update, context, card)
+        return
+    except InvalidValue as err:
+        await render_card(update, context, card)
+        await alert(update, context, translate_invalid(err))
+        return
+    card = await send_value(home, card, prop, value)
+    await answer_query(update, context, views.set_toast(prop, card.value(prop.id), tz))
+    await render_card(update, context, card)
+
+
+@on_button("dev.tog")
+async def toggle(update: Update, context: HomeContext, callback: Callback) -> None:
+    """A bool property's button: switch it to the other state."""
+
+    def flipped(prop: PropertySpec, current: Any) -> bool:
+        return current_key(prop, current) != "1"
+
+    await _control(update, context, callback, flipped)
+
+
+@on_button("dev.set")
+async def set_choice(update: Update, context: HomeContext, callback: Callback) -> None:
+    """A choice of an enum property (on the card or in its sub-menu)."""
+    key = callback.args[2] if len(callback.args) > 2 else ""
+
+    def chosen(prop: PropertySpec, current: Any) -> Any:
+        value = prop.spec.coerce(key)
+        if current_key(prop, current) == str(value):
+            raise Unchanged(
+                _("{property} is already {value}.").format(
+                    property=prop.name, value=prop.format(value)
+                )
+            )
+        return value
+
+    await _control(update, context, callback, chosen)
+
+
+@on_button("dev.step")
+async def step(update: Update, context: HomeContext, callback: Callback) -> None:
+    """− / +: one step of a number property, kept inside its range."""
+    direction = -1 if len(callback.args) > 2 and callback.args[2].startswith("-") else 1
+
+    def stepped(prop: PropertySpec, current: Any) -> Any:
+        value = prop.spec.step_value(current, direction)
+        if _same_number(current, value):
+            if direction > 0:
+                raise Unchanged(
+                    _("{property} is already at its highest.").format(property=prop.name)
+                )
+            raise Unchanged(_("{property} is already at its lowest.").format(property=prop.name))
+        return value
+
+    await _control(update, context, callback, stepped)
+
+
+def _same_number(current: Any, value: Any) -> bool:
+    try:
+        return current is not None and float(current) == float(value)
+    except (TypeError, ValueError):
+        return False
+
+
+@on_button("dev.menu")
+async def choices_menu(update: Update, context: HomeContext, callback: Callback) -> None:
+    """The sub-menu of a property with many choices."""
+    if len(callback.args) < 2:
+        return
+    card = await home_of(update, context).card(callback.args[0])
+    prop = await usable_property(update, context, card, callback.args[1])
+    if prop is None:
+        return
+    await present(update, context, choice_menu(card, prop, Buttons(context, user_id_of(update))))
+
+
+@on_button("dev.ask")
+async def ask_value(update: Update, context: HomeContext, callback: Callback) -> None:
+    """✏️: ask for an exact value (numbers, text, times...) as the next message."""
+    chat = update.effective_chat
+    if len(callback.args) < 2 or chat is None:
+        return
+    card = await home_of(update, context).card(callback.args[0])
+    prop = await usable_property(update, context, card, callback.args[1])
+    if prop is None:
+        return
+    expect_text(context, chat.id, "dev.value", card.device_id, prop.id)
+    await answer_query(update, context)
+    await reply(update, context, views.ask_value(card, prop, zone_of(update, context)))
+
+
+@on_text("dev.value")
+async def value_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    """The typed answer: checked against the template, sent, and the new card shown."""
+    chat = update.effective_chat
+    if len(args) < 2 or chat is None:
+        return
+    device_id, prop_id = args[0], args[1]
+    home = home_of(update, context)
+    card = await home.card(device_id)
+    prop = card.template.property(prop_id)
+    if prop is None or not prop.writable:
+        await reply(update, context, _("This control is no longer available."))
+        return
+    if not card.online:
+        await reply(update, context, html.escape(views.offline_refusal(card)))
+        return
+    tz = zone_of(update, context)
+    try:
+        value = prop.coerce(typed_value(prop.spec, text), tz=tz)
+    except InvalidValue as err:
+        expect_text(context, chat.id, "dev.value", device_id, prop_id)
+        await reply(update, context, views.try_again(translate_invalid(err)))
+        return
+    card = await send_value(home, card, prop, value)
+    notice = views.set_notice(prop, card.value(prop.id), tz)
+    await render_card(update, context, card, edit=False, notice=notice)

@@ -1,0 +1,36 @@
+"""Typing a device's name opens its card (forgiving case and small typos)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import HomeContext
+from bot.device_names import looks_like_a_name, match_devices
+from bot.handlers.device_card import show_card
+from bot.handlers.device_screen import home_of, present, user_id_of
+from bot.routing import Buttons
+from bot.views.devices_list import candidates
+
+
+async def open_by_name(update: Update, context: HomeContext) -> bool:
+    """A TEXT_FALLBACKS hook: True when the text named a device (its card or a choice was sent)."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or message.text is None or chat is None or user is None:
+        return False
+    if chat.type != "private" or not looks_like_a_name(message.text):
+        return False
+    if context.services.store.get_account(user.id) is None:
+        return False
+    home = home_of(update, context)
+    _families, current = await home.families()
+    devices = await home.family_devices(current.family_id) if current else []
+    devices += await home.shared_devices(with_status=False)
+    matches = match_devices(message.text, devices)
+    if not matches:
+        return False
+    if len(matches) == 1:
+        await show_card(update, context, matches[0].device.device_id, edit=False)
+        return True
+    view = candidates(message.text, matches, Buttons(context, user_id_of(update)))
+    await present(update, context, view, edit=False)
+    return True

@@ -1,0 +1,303 @@
+"""/family: families (switching, creating, renaming), members, invitation links, leaving."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from telegram import CallbackQuery, Update
+from telegram.ext import CommandHandler
+
+from bot import commands
+from bot.callbacks import Callback
+from bot.context import HomeApplication, HomeContext, answer_query
+from bot.handlers.family_rooms import family_of, valid_name
+from bot.handlers.share_links import explain, link_url, linked_or_say, links, refusals_as_alerts
+from bot.i18n import N_, _
+from bot.iot import errors
+from bot.iot.models.families import Family
+from bot.routing import Buttons, expect_text, on_button, on_deep_link, on_text
+from bot.secrets import register_secret
+from bot.views import family as views
+
+KIND = "f"  # /start f<token or key>
+
+
+def _query(update: Update) -> tuple[int, CallbackQuery]:
+    user, query = update.effective_user, update.callback_query
+    assert user is not None and query is not None
+    return user.id, query
+
+
+async def _families(context: HomeContext, user_id: int) -> list[Family]:
+    services = context.services
+    return await services.accounts.run(user_id, services.iot.list_all_families)
+
+
+async def _list_view(context: HomeContext, user_id: int, notice: str = "") -> views.View:
+    families = await _families(context, user_id)
+    current = context.services.accounts.account(user_id).family_id
+    return views.family_list(families, current, Buttons(context, user_id), notice)
+
+
+async def _card_view(
+    context: HomeContext, user_id: int, family_id: str, notice: str = ""
+) -> views.View:
+    family = await family_of(context, user_id, family_id)
+    if family is None:
+        return await _list_view(context, user_id, views.gone())
+    services = context.services
+    members = await services.accounts.run(
+        user_id, partial(services.iot.list_all_family_members, family_id=family_id)
+    )
+    account = services.accounts.account(user_id)
+    is_current = account.family_id == family_id
+    return views.family_card(
+        family, members, account.iot_user_id, is_current, Buttons(context, user_id), notice
+    )
+
+
+async def family_command(update: Update, context: HomeContext) -> None:
+    """/family: the user's families, the current one marked."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    text, keyboard = await _list_view(context, user.id)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.list")
+@refusals_as_alerts
+async def show_list(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    text, keyboard = await _list_view(context, user_id)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.open")
+@refusals_as_alerts
+async def show_family(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    text, keyboard = await _card_view(context, user_id, callback.args[0])
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.use")
+@refusals_as_alerts
+async def use_family(update: Update, context: HomeContext, callback: Callback) -> None:
+    """Make the family the one /devices and the other commands show."""
+    user_id, query = _query(update)
+    family = await family_of(context, user_id, callback.args[0])
+    if family is None:
+        text, keyboard = await _list_view(context, user_id, views.gone())
+    else:
+        context.services.store.set_family(user_id, family.family_id)
+        await answer_query(update, context, _("Switched."))
+        notice = views.switched(family.name)
+        text, keyboard = await _card_view(context, user_id, family.family_id, notice)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.new")
+@refusals_as_alerts
+async def ask_new_family(update: Update, context: HomeContext, callback: Callback) -> None:
+    _user_id, query = _query(update)
+    assert query.message is not None
+    expect_text(context, query.message.chat.id, "fam.new")
+    await query.edit_message_text(views.ask_family_name())
+
+
+@on_text("fam.new")
+async def new_family_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    """AppCreateFamily; a user without a current family gets this one as current."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    name = valid_name(text)
+    if name is None:
+        expect_text(context, message.chat_id, "fam.new")
+        await message.reply_text(views.bad_name())
+        return
+    services = context.services
+    family_id = await services.accounts.run(user.id, partial(services.iot.create_family, name=name))
+    if not services.accounts.account(user.id).family_id:
+        services.store.set_family(user.id, family_id)
+    reply, keyboard = await _card_view(context, user.id, family_id, views.created(name))
+    await message.reply_text(reply, reply_markup=keyboard)
+
+
+@on_button("fam.rename")
+@refusals_as_alerts
+async def ask_family_name(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    family = await family_of(context, user_id, callback.args[0])
+    if family is None or query.message is None:
+        await query.edit_message_text(views.gone())
+        return
+    expect_text(context, query.message.chat.id, "fam.rename", family.family_id)
+    await query.edit_message_text(views.ask_family_name(family.name))
+
+
+@on_text("fam.rename")
+async def family_name_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    """AppModifyFamily with the typed name (the address is kept as it is)."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    name = valid_name(text)
+    if name is None:
+        expect_text(context, message.chat_id, "fam.rename", *args)
+        await message.reply_text(views.bad_name())
+        return
+    family_id, accounts, iot = args[0], context.services.accounts, context.services.iot
+    detail = await accounts.run(user.id, partial(iot.describe_family, family_id=family_id))
+    await accounts.run(
+        user.id,
+        partial(iot.modify_family, family_id=family_id, name=name, address=detail.address),
+    )
+    reply, keyboard = await _card_view(context, user.id, family_id, views.renamed(name))
+    await message.reply_text(reply, reply_markup=keyboard)
+
+
+@on_button("fam.invite")
+@refusals_as_alerts
+async def invite(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppInviteMember, then a message with the deep link to forward."""
+    user_id, query = _query(update)
+    family_id = callback.args[0]
+    family = await family_of(context, user_id, family_id)
+    name = family.name if family else ""
+    iot = context.services.iot
+    made = await context.services.accounts.run(
+        user_id, partial(iot.invite_member, family_id=family_id)
+    )
+    register_secret(made.share_token)
+    inviter = context.services.accounts.account(user_id).nickname
+    details = {"family_id": family_id, "family": name, "from": inviter}
+    url = link_url(context, links(context).payload(KIND, made.share_token, details))
+    text, keyboard = views.invite_link(name, url)
+    await answer_query(update, context, _("Invitation link created."))
+    assert query.message is not None
+    await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
+
+
+@on_deep_link(KIND)
+async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
+    """/start f…: who invites to which family, with Join / Decline."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    if not await linked_or_say(context, user.id, message, KIND + rest):
+        return
+    link = links(context).resolve(KIND, rest)
+    register_secret(link.token)
+    family_id = str(link.details.get("family_id", ""))
+    mine = {f.family_id: f for f in await _families(context, user.id)}
+    if family_id in mine:
+        await message.reply_text(views.already_member(mine[family_id].name))
+        return
+    if link.used_by is not None:
+        await message.reply_text(views.invite_used())
+        return
+    name, inviter = str(link.details.get("family", "")), str(link.details.get("from", ""))
+    text, keyboard = views.invite_offer(name, inviter, rest, Buttons(context, user.id))
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.join")
+@refusals_as_alerts
+async def join(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppJoinFamily with the link's token; the new family becomes the current one."""
+    user_id, query = _query(update)
+    rest = callback.args[0]
+    token = links(context).resolve(KIND, rest).token
+    before = {f.family_id for f in await _families(context, user_id)}
+    iot = context.services.iot
+    try:
+        await context.services.accounts.run(user_id, partial(iot.join_family, share_token=token))
+    except errors.ApiError as err:
+        await explain(update, context, err)
+        return
+    links(context).mark_used(KIND, rest, user_id)
+    new = [f for f in await _families(context, user_id) if f.family_id not in before]
+    if new:
+        context.services.store.set_family(user_id, new[0].family_id)
+    await answer_query(update, context, _("Joined."))
+    await query.edit_message_text(views.joined(new[0].name if new else ""))
+
+
+@on_button("fam.decline")
+@refusals_as_alerts
+async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
+    _user_id, query = _query(update)
+    await query.edit_message_text(views.declined())
+
+
+@on_button("fam.kick")
+@refusals_as_alerts
+async def confirm_kick(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    family_id, member_id = callback.args[0], callback.args[1]
+    family = await family_of(context, user_id, family_id)
+    iot = context.services.iot
+    members = (
+        await context.services.accounts.run(
+            user_id, partial(iot.list_all_family_members, family_id=family_id)
+        )
+        if family
+        else []
+    )
+    member = next((m for m in members if m.user_id == member_id), None)
+    if family is None or member is None:
+        text, keyboard = await _card_view(context, user_id, family_id, views.member_gone())
+    else:
+        text, keyboard = views.confirm_kick(family, member, Buttons(context, user_id))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.kick_yes")
+@refusals_as_alerts
+async def kick(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppDeleteFamilyMember (the cloud refuses anyone but the admin), then the family."""
+    user_id, query = _query(update)
+    family_id, member_id = callback.args[0], callback.args[1]
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user_id, partial(iot.delete_family_member, family_id=family_id, member_id=member_id)
+    )
+    await answer_query(update, context, _("Removed."))
+    text, keyboard = await _card_view(context, user_id, family_id, views.member_removed())
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.leave")
+@refusals_as_alerts
+async def confirm_leave(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    family = await family_of(context, user_id, callback.args[0])
+    if family is None:
+        text, keyboard = await _list_view(context, user_id, views.gone())
+    else:
+        text, keyboard = views.confirm_leave(family, Buttons(context, user_id))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.leave_yes")
+@refusals_as_alerts
+async def leave(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppExitFamily; the current family moves to another one if it was this one."""
+    user_id, query = _query(update)
+    family_id = callback.args[0]
+    family = await family_of(context, user_id, family_id)
+    services = context.services
+    await services.accounts.run(user_id, partial(services.iot.exit_family, family_id=family_id))
+    if services.accounts.account(user_id).family_id == family_id:
+        remaining = await _families(context, user_id)
+        services.store.set_family(user_id, remaining[0].family_id if remaining else None)
+    notice = views.left(family.name if family else "")
+    text, keyboard = await _list_view(context, user_id, notice)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+def register(app: HomeApplication) -> None:
+    app.add_handler(CommandHandler("family", family_command))
+    commands.add_command("family", N_("Your families, members and rooms"), 30)

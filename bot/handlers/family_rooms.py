@@ -1,0 +1,174 @@
+"""A family's rooms: list, create, rename, delete; and the family lookup and name check /family uses."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from telegram import CallbackQuery, Update
+
+from bot.callbacks import Callback
+from bot.context import HomeContext
+from bot.handlers.share_links import refusals_as_alerts
+from bot.iot.models.families import Family, Room
+from bot.routing import Buttons, expect_text, on_button, on_text
+from bot.views import family as views
+
+NAME_MAX = 30  # characters in a family or room name (the cloud's limit)
+
+
+def valid_name(text: str) -> str | None:
+    """The name typed, trimmed, when it is 1 to NAME_MAX characters on one line."""
+    name = text.strip()
+    if not name or len(name) > NAME_MAX or "\n" in name:
+        return None
+    return name
+
+
+def _query(update: Update) -> tuple[int, CallbackQuery]:
+    user, query = update.effective_user, update.callback_query
+    assert user is not None and query is not None
+    return user.id, query
+
+
+async def family_of(context: HomeContext, user_id: int, family_id: str) -> Family | None:
+    """One of the user's families, with the user's role in it; None when they aren't in it."""
+    services = context.services
+    families = await services.accounts.run(user_id, services.iot.list_all_families)
+    return next((f for f in families if f.family_id == family_id), None)
+
+
+async def _rooms_view(
+    context: HomeContext, user_id: int, family_id: str, notice: str = ""
+) -> views.View:
+    family = await family_of(context, user_id, family_id)
+    if family is None:
+        return views.gone(), None
+    iot = context.services.iot
+    rooms = await context.services.accounts.run(
+        user_id, partial(iot.list_all_rooms, family_id=family_id)
+    )
+    return views.rooms(family, rooms, Buttons(context, user_id), notice)
+
+
+async def _room(
+    context: HomeContext, user_id: int, family_id: str, room_id: str
+) -> tuple[Family, Room] | None:
+    family = await family_of(context, user_id, family_id)
+    if family is None:
+        return None
+    iot = context.services.iot
+    rooms = await context.services.accounts.run(
+        user_id, partial(iot.list_all_rooms, family_id=family_id)
+    )
+    room = next((r for r in rooms if r.room_id == room_id), None)
+    return None if room is None else (family, room)
+
+
+@on_button("fam.rooms")
+@refusals_as_alerts
+async def show_rooms(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    text, keyboard = await _rooms_view(context, user_id, callback.args[0])
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.room")
+@refusals_as_alerts
+async def show_room(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    found = await _room(context, user_id, callback.args[0], callback.args[1])
+    if found is None:
+        text, keyboard = await _rooms_view(context, user_id, callback.args[0], views.room_gone())
+    else:
+        text, keyboard = views.room_card(found[0], found[1], Buttons(context, user_id))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.room_new")
+@refusals_as_alerts
+async def ask_new_room(update: Update, context: HomeContext, callback: Callback) -> None:
+    _user_id, query = _query(update)
+    assert query.message is not None
+    expect_text(context, query.message.chat.id, "fam.room_new", callback.args[0])
+    await query.edit_message_text(views.ask_room_name())
+
+
+@on_text("fam.room_new")
+async def new_room_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    """AppCreateRoom with the typed name, then the rooms."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    name = valid_name(text)
+    if name is None:
+        expect_text(context, message.chat_id, "fam.room_new", *args)
+        await message.reply_text(views.bad_name())
+        return
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user.id, partial(iot.create_room, family_id=args[0], name=name)
+    )
+    notice = views.room_created(name)
+    reply, keyboard = await _rooms_view(context, user.id, args[0], notice)
+    await message.reply_text(reply, reply_markup=keyboard)
+
+
+@on_button("fam.room_ren")
+@refusals_as_alerts
+async def ask_room_name(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    found = await _room(context, user_id, callback.args[0], callback.args[1])
+    if found is None or query.message is None:
+        await query.edit_message_text(views.room_gone())
+        return
+    expect_text(context, query.message.chat.id, "fam.room_ren", *callback.args)
+    await query.edit_message_text(views.ask_room_name(found[1].name))
+
+
+@on_text("fam.room_ren")
+async def room_name_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    """AppModifyRoom with the typed name, then the rooms."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    name = valid_name(text)
+    if name is None:
+        expect_text(context, message.chat_id, "fam.room_ren", *args)
+        await message.reply_text(views.bad_name())
+        return
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user.id, partial(iot.modify_room, family_id=args[0], room_id=args[1], name=name)
+    )
+    reply, keyboard = await _rooms_view(context, user.id, args[0], views.room_renamed(name))
+    await message.reply_text(reply, reply_markup=keyboard)
+
+
+@on_button("fam.room_del")
+@refusals_as_alerts
+async def confirm_room_delete(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    found = await _room(context, user_id, callback.args[0], callback.args[1])
+    if found is None:
+        text, keyboard = await _rooms_view(context, user_id, callback.args[0], views.room_gone())
+    else:
+        text, keyboard = views.confirm_room_delete(found[0], found[1], Buttons(context, user_id))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("fam.room_del_yes")
+@refusals_as_alerts
+async def delete_room(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppDeleteRoom, then the rooms."""
+    user_id, query = _query(update)
+    family_id, room_id = callback.args[0], callback.args[1]
+    found = await _room(context, user_id, family_id, room_id)
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user_id, partial(iot.delete_room, family_id=family_id, room_id=room_id)
+    )
+    notice = views.room_deleted(found[1].name if found else "")
+    text, keyboard = await _rooms_view(context, user_id, family_id, notice)
+    await query.edit_message_text(text, reply_markup=keyboard)

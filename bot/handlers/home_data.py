@@ -1,0 +1,93 @@
+"""What the scene, automation and timer screens read from the cloud, and how they show a view."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.context import HomeContext
+from bot.iot.models.devices import Device
+from bot.iot.models.scenes import Scene, ScenePage
+from bot.iot.template import DataTemplate, PropertySpec
+from bot.views.automations import HomeBook
+
+View = tuple[str, InlineKeyboardMarkup | None]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A family's devices and their products' templates: what can be set, and how."""
+
+    devices: dict[str, Device]
+    templates: dict[str, DataTemplate]
+
+    def settable(self, device_id: str) -> tuple[PropertySpec, ...]:
+        device = self.devices.get(device_id)
+        template = self.templates.get(device.product_id) if device else None
+        return template.writable_properties if template else ()
+
+    def prop(self, device_id: str, property_id: str) -> PropertySpec | None:
+        return next((p for p in self.settable(device_id) if p.id == property_id), None)
+
+    def with_settings(self) -> list[Device]:
+        """The devices with at least one property the app may set, in the family's order."""
+        return [d for d in self.devices.values() if self.settable(d.device_id)]
+
+    def book(self, scenes: Iterable[Scene] = ()) -> HomeBook:
+        return HomeBook(self.devices, self.templates, {s.scene_id: s.name for s in scenes})
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def family_id(context: HomeContext, user_id: int) -> str | None:
+    """The family the user is looking at (NotLinked when there is no account)."""
+    return context.services.accounts.account(user_id).family_id
+
+
+def user_zone(context: HomeContext, user_id: int) -> str:
+    return context.services.store.get_settings(user_id).timezone
+
+
+async def catalogue(context: HomeContext, user_id: int, family: str) -> Catalogue:
+    """The family's devices and the templates of their products (two cloud calls)."""
+    services = context.services
+    iot = services.iot
+    devices = await services.accounts.run(user_id, lambda t: iot.list_all_devices(t, family))
+    product_ids = sorted({d.product_id for d in devices})
+    products = (
+        await services.accounts.run(user_id, lambda t: iot.get_products(t, product_ids))
+        if product_ids
+        else []
+    )
+    return Catalogue(
+        {d.device_id: d for d in devices}, {p.product_id: p.template for p in products}
+    )
+
+
+async def all_scenes(context: HomeContext, user_id: int, family: str) -> list[Scene]:
+    """Every manual scene of the family, following the pages."""
+    iot = context.services.iot
+    scenes: list[Scene] = []
+
+    def page_from(offset: int) -> Callable[[str], Awaitable[ScenePage]]:
+        return lambda token: iot.list_scenes(token, family, offset)
+
+    while True:
+        page = await context.services.accounts.run(user_id, page_from(len(scenes)))
+        scenes += page.scenes
+        if not page.scenes or len(scenes) >= page.total:
+            return scenes
+
+
+async def show(update: Update, view: View) -> None:
+    """Edit the pressed button's message into ``view``, or answer a typed message with it."""
+    text, keyboard = view
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text, reply_markup=keyboard)

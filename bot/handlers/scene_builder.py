@@ -1,0 +1,283 @@
+"""Building a new scene in chat: a name, then device settings and delays in order, then save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.callbacks import Callback
+from bot.context import HomeContext, answer_query
+from bot.errors_text import describe
+from bot.handlers.home_data import Catalogue, View, catalogue, family_id, show
+from bot.i18n import _
+from bot.iot import errors
+from bot.iot.models.scenes import ActionDelay, ActionDevice, SceneAction
+from bot.iot.template import InvalidValue
+from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.views import scenes as views
+from bot.views import setting_picker as picker
+
+DRAFT_KEY = "scene_draft"
+STEPS_MAX = 32  # the most actions a scene takes
+
+
+def _draft(context: HomeContext) -> dict[str, Any] | None:
+    draft = (context.user_data or {}).get(DRAFT_KEY)
+    return draft if isinstance(draft, dict) else None
+
+
+def _actions(draft: dict[str, Any]) -> list[SceneAction]:
+    actions: list[SceneAction] = []
+    for step in draft["steps"]:
+        if "delay" in step:
+            actions.append(ActionDelay(int(step["delay"])))
+        else:
+            product_id, _sep, device_name = str(step["device"]).partition("/")
+            actions.append(ActionDevice(product_id, device_name, dict(step["values"])))
+    return actions
+
+
+async def _draft_view(context: HomeContext, user_id: int, notice: str = "") -> View:
+    draft = _draft(context)
+    if draft is None:
+        return _gone(context, user_id)
+    book = (await catalogue(context, user_id, draft["family"])).book()
+    return views.draft(draft["name"], _actions(draft), book, Buttons(context, user_id), notice)
+
+
+def _gone(context: HomeContext, user_id: int) -> View:
+    text = _("That new scene is no longer open. Start again from /scenes.")
+    return text, InlineKeyboardMarkup([[Buttons(context, user_id)(_("◀ Scenes"), "scn.list")]])
+
+
+def _back(context: HomeContext, user_id: int, route: str, *args: str) -> Any:
+    return Buttons(context, user_id)(_("◀ Back"), route, *args)
+
+
+@on_button("scn.new")
+async def start(update: Update, context: HomeContext, callback: Callback) -> None:
+    """➕ New scene: ask for its name."""
+    user_id = callback.owner_id
+    family = family_id(context, user_id)
+    chat = update.effective_chat
+    assert chat is not None and context.user_data is not None
+    if family is None:
+        await show(update, (views.no_family(), None))
+        return
+    context.user_data[DRAFT_KEY] = {"family": family, "name": "", "steps": []}
+    expect_text(context, chat.id, "scn.name")
+    await show(update, (views.ask_name(), None))
+
+
+@on_text("scn.name")
+async def named(update: Update, context: HomeContext, text: str, args: tuple[str, ...]) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user.id))
+        return
+    name = text.strip()
+    if not 1 <= len(name) <= views.NAME_MAX or not name.isprintable():
+        expect_text(context, chat.id, "scn.name")
+        await show(update, (views.bad_name(), None))
+        return
+    draft["name"] = name
+    await show(update, await _draft_view(context, user.id))
+
+
+@on_button("scb.show")
+async def show_draft(update: Update, context: HomeContext, callback: Callback) -> None:
+    cancel_text(context)
+    await show(update, await _draft_view(context, callback.owner_id))
+
+
+async def _room_for_a_step(update: Update, context: HomeContext, draft: dict[str, Any]) -> bool:
+    if len(draft["steps"]) < STEPS_MAX:
+        return True
+    text = _("A scene has at most {max} steps.").format(max=STEPS_MAX)
+    await answer_query(update, context, text, alert=True)
+    return False
+
+
+@on_button("scb.dev")
+async def pick_device(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id = callback.owner_id
+    cancel_text(context)
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user_id))
+        return
+    if not await _room_for_a_step(update, context, draft):
+        return
+    home = await catalogue(context, user_id, draft["family"])
+    title = _("Which device should the scene set?")
+    back = _back(context, user_id, "scb.show")
+    buttons = Buttons(context, user_id)
+    await show(update, picker.device_menu(title, home.with_settings(), buttons, "scb.pick", back))
+
+
+@on_button("scb.pick")
+async def pick_property(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, device_id = callback.owner_id, callback.args[0]
+    cancel_text(context)
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user_id))
+        return
+    home = await catalogue(context, user_id, draft["family"])
+    device = home.devices.get(device_id)
+    if device is None:
+        await show(update, await _draft_view(context, user_id, _no_device()))
+        return
+    back = _back(context, user_id, "scb.dev")
+    view = picker.property_menu(
+        device, home.settable(device_id), Buttons(context, user_id), "scb.prop", back
+    )
+    await show(update, view)
+
+
+@on_button("scb.prop")
+async def pick_value(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, (device_id, property_id) = callback.owner_id, callback.args[:2]
+    chat = update.effective_chat
+    assert chat is not None
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user_id))
+        return
+    home = await catalogue(context, user_id, draft["family"])
+    device, prop = home.devices.get(device_id), home.prop(device_id, property_id)
+    if device is None or prop is None:
+        await show(update, await _draft_view(context, user_id, _no_device()))
+        return
+    if not picker.picks_by_button(prop):
+        expect_text(context, chat.id, "scb.value", device_id, property_id)
+    back = _back(context, user_id, "scb.pick", device_id)
+    await show(update, picker.value_menu(device, prop, Buttons(context, user_id), "scb.val", back))
+
+
+@on_button("scb.val")
+async def value_pressed(update: Update, context: HomeContext, callback: Callback) -> None:
+    device_id, property_id, key = callback.args[:3]
+    await _add_setting(update, context, callback.owner_id, device_id, property_id, key)
+
+
+@on_text("scb.value")
+async def value_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    await _add_setting(update, context, user.id, args[0], args[1], text)
+
+
+async def _add_setting(
+    update: Update, context: HomeContext, user_id: int, device_id: str, property_id: str, raw: str
+) -> None:
+    """Check ``raw`` against the property's template and add it as a step; else say why."""
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user_id))
+        return
+    home: Catalogue = await catalogue(context, user_id, draft["family"])
+    prop = home.prop(device_id, property_id)
+    if prop is None:
+        await show(update, await _draft_view(context, user_id, _no_device()))
+        return
+    try:
+        value = prop.spec.to_wire(prop.coerce(picker.typed_value(prop.spec, raw)))
+    except InvalidValue as err:
+        chat = update.effective_chat
+        assert chat is not None
+        expect_text(context, chat.id, "scb.value", device_id, property_id)
+        await show(
+            update,
+            (picker.translate_invalid(err) + " " + _("Send another value, or /cancel."), None),
+        )
+        return
+    if len(draft["steps"]) >= STEPS_MAX:
+        await show(update, await _draft_view(context, user_id))
+        return
+    draft["steps"].append({"device": device_id, "values": {property_id: value}})
+    await show(update, await _draft_view(context, user_id))
+
+
+@on_button("scb.delay")
+async def ask_delay(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, chat = callback.owner_id, update.effective_chat
+    assert chat is not None
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user_id))
+        return
+    if not await _room_for_a_step(update, context, draft):
+        return
+    expect_text(context, chat.id, "scb.delaytext")
+    back = _back(context, user_id, "scb.show")
+    await show(update, (views.ask_delay(), InlineKeyboardMarkup([[back]])))
+
+
+@on_text("scb.delaytext")
+async def delay_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user.id))
+        return
+    seconds = text.strip()
+    if not (seconds.isascii() and seconds.isdigit() and 1 <= int(seconds) <= views.DELAY_MAX):
+        expect_text(context, chat.id, "scb.delaytext")
+        await show(update, (views.bad_delay(), None))
+        return
+    if len(draft["steps"]) < STEPS_MAX:
+        draft["steps"].append({"delay": int(seconds)})
+    await show(update, await _draft_view(context, user.id))
+
+
+@on_button("scb.undo")
+async def undo(update: Update, context: HomeContext, callback: Callback) -> None:
+    draft = _draft(context)
+    if draft is not None and draft["steps"]:
+        draft["steps"].pop()
+    await show(update, await _draft_view(context, callback.owner_id))
+
+
+@on_button("scb.save")
+async def save(update: Update, context: HomeContext, callback: Callback) -> None:
+    """Create the scene in the cloud; a refusal is shown above the draft, which stays open."""
+    user_id = callback.owner_id
+    draft = _draft(context)
+    if draft is None:
+        await show(update, _gone(context, user_id))
+        return
+    actions = _actions(draft)
+    if not actions or not draft["name"]:
+        await show(update, await _draft_view(context, user_id, _("Add a step first.")))
+        return
+    services = context.services
+    try:
+        await services.accounts.run(
+            user_id,
+            lambda t: services.iot.create_scene(t, draft["family"], draft["name"], actions),
+        )
+    except errors.ApiError as err:
+        await show(update, await _draft_view(context, user_id, "⚠ " + (describe(err) or "")))
+        return
+    (context.user_data or {}).pop(DRAFT_KEY, None)
+    await show(update, views.saved(draft["name"], Buttons(context, user_id)))
+
+
+@on_button("scb.cancel")
+async def cancel(update: Update, context: HomeContext, callback: Callback) -> None:
+    cancel_text(context)
+    (context.user_data or {}).pop(DRAFT_KEY, None)
+    await show(update, views.cancelled(Buttons(context, callback.owner_id)))
+
+
+def _no_device() -> str:
+    return _("That device is no longer in this family.")

@@ -1,0 +1,148 @@
+"""Receiving shared devices: opening a share link, accepting it, /shared and giving one back."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from telegram import CallbackQuery, Update
+from telegram.ext import CommandHandler
+
+from bot import commands
+from bot.callbacks import Callback
+from bot.context import HomeApplication, HomeContext, answer_query
+from bot.handlers.share_links import explain, linked_or_say, links, refusals_as_alerts
+from bot.i18n import N_, _
+from bot.iot import errors
+from bot.iot.models.sharing import SharedDevice
+from bot.routing import Buttons, on_button, on_deep_link
+from bot.secrets import register_secret
+from bot.views import sharing as views
+
+KIND = "s"  # /start s<token or key>, made by bot.handlers.sharing
+SHARED_PAGE = 50
+
+
+def _query(update: Update) -> tuple[int, CallbackQuery]:
+    user, query = update.effective_user, update.callback_query
+    assert user is not None and query is not None
+    return user.id, query
+
+
+@on_deep_link(KIND)
+async def open_share_link(update: Update, context: HomeContext, rest: str) -> None:
+    """/start s…: who shares which device, with Accept / Decline."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    if not await linked_or_say(context, user.id, message, KIND + rest):
+        return
+    token = links(context).resolve(KIND, rest).token
+    register_secret(token)
+    iot = context.services.iot
+    try:
+        info = await context.services.accounts.run(
+            user.id, lambda t: iot.describe_share_token(t, token)
+        )
+    except errors.ApiError as err:
+        await explain(update, context, err)
+        return
+    me = context.services.accounts.account(user.id).iot_user_id
+    text, keyboard = views.share_offer(
+        info,
+        me,
+        context.services.store.get_settings(user.id).timezone,
+        rest,
+        Buttons(context, user.id),
+    )
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+@on_button("shr.accept")
+@refusals_as_alerts
+async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppBindUserShareDevice with the link's token; explains a used or expired one."""
+    user_id, query = _query(update)
+    token = links(context).resolve(KIND, callback.args[0]).token
+    iot, accounts = context.services.iot, context.services.accounts
+    try:
+        info = await accounts.run(user_id, lambda t: iot.describe_share_token(t, token))
+        await accounts.run(user_id, lambda t: iot.bind_shared_device(t, token, info.device_id))
+    except errors.ApiError as err:
+        await explain(update, context, err)
+        return
+    await answer_query(update, context, _("Accepted."))
+    await query.edit_message_text(views.share_accepted(info.alias or info.device_name))
+
+
+@on_button("shr.decline")
+@refusals_as_alerts
+async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
+    _user_id, query = _query(update)
+    await query.edit_message_text(views.declined())
+
+
+async def _shared_with_me(context: HomeContext, user_id: int) -> list[SharedDevice]:
+    iot = context.services.iot
+    devices: list[SharedDevice] = []
+    while True:
+        page = await context.services.accounts.run(
+            user_id, partial(iot.list_shared_devices, offset=len(devices), limit=SHARED_PAGE)
+        )
+        devices += page.devices
+        if not page.devices or len(devices) >= page.total:
+            return devices
+
+
+async def shared_command(update: Update, context: HomeContext) -> None:
+    """/shared: devices others shared with me, each with Remove."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    devices = await _shared_with_me(context, user.id)
+    text, keyboard = views.shared_with_me(devices, Buttons(context, user.id))
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+@on_button("shd.list")
+@refusals_as_alerts
+async def shared_list(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    devices = await _shared_with_me(context, user_id)
+    text, keyboard = views.shared_with_me(devices, Buttons(context, user_id))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("shd.drop")
+@refusals_as_alerts
+async def confirm_drop(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    device_id = callback.args[0]
+    devices = await _shared_with_me(context, user_id)
+    device = next((d for d in devices if d.device_id == device_id), None)
+    if device is None:
+        text, keyboard = views.shared_with_me(
+            devices, Buttons(context, user_id), _("That device is no longer shared with you.")
+        )
+    else:
+        alias = device.alias or device.device_name
+        text, keyboard = views.confirm_drop(alias, device_id, Buttons(context, user_id))
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("shd.drop_yes")
+@refusals_as_alerts
+async def drop(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppRemoveUserShareDevice, then the refreshed list."""
+    user_id, query = _query(update)
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user_id, lambda t: iot.remove_shared_device(t, callback.args[0])
+    )
+    devices = await _shared_with_me(context, user_id)
+    text, keyboard = views.shared_with_me(
+        devices, Buttons(context, user_id), _("Removed. It's no longer among your devices.")
+    )
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+def register(app: HomeApplication) -> None:
+    app.add_handler(CommandHandler("shared", shared_command))
+    commands.add_command("shared", N_("Devices shared with me"), 21)

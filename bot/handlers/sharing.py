@@ -1,0 +1,244 @@
+"""Sharing one device: /share, the share menu, share links, who has access, invitations."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+from telegram import CallbackQuery, Update
+from telegram.ext import CommandHandler
+
+from bot import commands
+from bot.callbacks import Callback
+from bot.context import HomeApplication, HomeContext, answer_query
+from bot.errors_text import describe
+from bot.handlers.share_links import link_url, links, refusals_as_alerts
+from bot.handlers.shared import KIND
+from bot.i18n import N_, _
+from bot.iot import errors
+from bot.iot.models.devices import Device
+from bot.iot.models.families import Family
+from bot.iot.models.sharing import ShareUser
+from bot.routing import Buttons, expect_text, on_button, on_text
+from bot.secrets import register_secret
+from bot.views import sharing as views
+
+_USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _query(update: Update) -> tuple[int, CallbackQuery]:
+    user, query = update.effective_user, update.callback_query
+    assert user is not None and query is not None
+    return user.id, query
+
+
+def _timezone(context: HomeContext, user_id: int) -> str:
+    return context.services.store.get_settings(user_id).timezone
+
+
+async def _my_families(context: HomeContext, user_id: int) -> list[Family]:
+    """The user's families, the current one first."""
+    services = context.services
+    current = services.accounts.account(user_id).family_id
+    families = await services.accounts.run(user_id, services.iot.list_all_families)
+    return sorted(families, key=lambda f: f.family_id != current)
+
+
+async def find_device(
+    context: HomeContext, user_id: int, device_id: str
+) -> tuple[Device, Family] | None:
+    """The device and the user's family it is in, or None when it is in none of them."""
+    services = context.services
+    for family in await _my_families(context, user_id):
+        devices = await services.accounts.run(
+            user_id, partial(services.iot.list_all_devices, family_id=family.family_id)
+        )
+        for device in devices:
+            if device.device_id == device_id:
+                return device, family
+    return None
+
+
+async def _device_or_say(
+    update: Update, context: HomeContext, user_id: int, device_id: str
+) -> tuple[Device, Family] | None:
+    found = await find_device(context, user_id, device_id)
+    if found is None and update.callback_query is not None:
+        await update.callback_query.edit_message_text(views.not_shareable())
+    return found
+
+
+# -- the sharer -------------------------------------------------------------------------------------
+
+
+async def share_command(update: Update, context: HomeContext) -> None:
+    """/share: pick one of the current family's devices."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    text, keyboard = await _device_picker(context, user.id)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+async def _device_picker(context: HomeContext, user_id: int) -> views.View:
+    families = await _my_families(context, user_id)
+    if not families:
+        return views.no_family(), None
+    family = families[0]
+    iot = context.services.iot
+    devices = await context.services.accounts.run(
+        user_id, lambda t: iot.list_all_devices(t, family.family_id)
+    )
+    return views.pick_device(family.name, devices, Buttons(context, user_id))
+
+
+@on_button("shr.list")
+@refusals_as_alerts
+async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    text, keyboard = await _device_picker(context, user_id)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("shr.menu")
+@refusals_as_alerts
+async def share_menu(update: Update, context: HomeContext, callback: Callback) -> None:
+    """The share menu of one device (also the device card's "Share" button)."""
+    user_id, query = _query(update)
+    found = await _device_or_say(update, context, user_id, callback.args[0])
+    if found is not None:
+        text, keyboard = views.share_menu(found[0], Buttons(context, user_id))
+        await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("shr.link")
+@refusals_as_alerts
+async def create_link(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppCreateShareDeviceToken, then a message with the deep link and its expiry."""
+    user_id, query = _query(update)
+    found = await _device_or_say(update, context, user_id, callback.args[0])
+    if found is None:
+        return
+    device, family = found
+    accounts, iot = context.services.accounts, context.services.iot
+    made = await accounts.run(
+        user_id, lambda t: iot.create_share_token(t, family.family_id, device.device_id)
+    )
+    register_secret(made.token)
+    expire_at = made.expire_at
+    try:
+        # The token's reply carries no expiry; describing it tells.
+        info = await accounts.run(user_id, lambda t: iot.describe_share_token(t, made.token))
+        expire_at = info.expire_at or expire_at
+    except errors.ApiError:
+        pass  # the link works all the same; it is shown without its expiry
+    url = link_url(context, links(context).payload(KIND, made.token))
+    text, keyboard = views.share_link(device.alias, url, expire_at, _timezone(context, user_id))
+    await answer_query(update, context, _("Share link created."))
+    assert query.message is not None
+    await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
+
+
+@on_button("shr.users")
+@refusals_as_alerts
+async def share_users(update: Update, context: HomeContext, callback: Callback) -> None:
+    """Who outside the family has the device (AppListShareDeviceUsers)."""
+    user_id = _query(update)[0]
+    await _show_users(update, context, user_id, callback.args[0])
+
+
+async def _show_users(update: Update, context: HomeContext, user_id: int, device_id: str) -> None:
+    found = await _device_or_say(update, context, user_id, device_id)
+    if found is None or update.callback_query is None:
+        return
+    iot = context.services.iot
+    users: list[ShareUser] = []
+    while True:
+        page = await context.services.accounts.run(
+            user_id,
+            partial(iot.list_share_users, device_id=device_id, offset=len(users), limit=50),
+        )
+        users += page.users
+        if not page.users or len(users) >= page.total:
+            break
+    text, keyboard = views.share_users(
+        found[0].alias, device_id, users, _timezone(context, user_id), Buttons(context, user_id)
+    )
+    await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("shr.revoke")
+@refusals_as_alerts
+async def confirm_revoke(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    device_id, other = callback.args[0], callback.args[1]
+    found = await _device_or_say(update, context, user_id, device_id)
+    if found is None:
+        return
+    iot = context.services.iot
+    page = await context.services.accounts.run(
+        user_id, lambda t: iot.list_share_users(t, device_id, limit=50)
+    )
+    nickname = next((u.nickname for u in page.users if u.user_id == other), "") or other
+    text, keyboard = views.confirm_revoke(
+        found[0].alias, nickname, device_id, other, Buttons(context, user_id)
+    )
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@on_button("shr.revoke_yes")
+@refusals_as_alerts
+async def revoke(update: Update, context: HomeContext, callback: Callback) -> None:
+    """AppRemoveShareDeviceUser, then the refreshed list."""
+    user_id = _query(update)[0]
+    device_id, other = callback.args[0], callback.args[1]
+    iot = context.services.iot
+    await context.services.accounts.run(
+        user_id, lambda t: iot.remove_share_user(t, device_id, other)
+    )
+    await answer_query(update, context, _("Access revoked."))
+    await _show_users(update, context, user_id, device_id)
+
+
+@on_button("shr.invite")
+@refusals_as_alerts
+async def ask_invitee(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, query = _query(update)
+    found = await _device_or_say(update, context, user_id, callback.args[0])
+    if found is None or query.message is None:
+        return
+    expect_text(context, query.message.chat.id, "shr.invite", found[0].device_id)
+    await query.edit_message_text(views.ask_user_id(found[0].alias))
+
+
+@on_text("shr.invite")
+async def invite_typed(
+    update: Update, context: HomeContext, text: str, args: tuple[str, ...]
+) -> None:
+    """AppSendShareDeviceInvite to the typed IoT Explorer user id."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    device_id, to_user = args[0], text.strip()
+    if not _USER_ID.fullmatch(to_user):
+        expect_text(context, message.chat_id, "shr.invite", device_id)
+        await message.reply_text(views.bad_user_id())
+        return
+    found = await find_device(context, user.id, device_id)
+    if found is None:
+        await message.reply_text(views.not_shareable())
+        return
+    iot = context.services.iot
+    try:
+        await context.services.accounts.run(
+            user.id, lambda t: iot.send_share_invite(t, device_id, to_user)
+        )
+    except (errors.NotFound, errors.InvalidParameter, errors.UnsupportedOperation) as err:
+        # No such user, or one who can't take the device: let them try another id.
+        expect_text(context, message.chat_id, "shr.invite", device_id)
+        await message.reply_text(f"{describe(err)}\n{views.try_another_id()}")
+        return
+    await message.reply_text(views.invite_sent(found[0].alias))
+
+
+def register(app: HomeApplication) -> None:
+    app.add_handler(CommandHandler("share", share_command))
+    commands.add_command("share", N_("Share a device with someone"), 20)

@@ -1,0 +1,163 @@
+"""Device timers: from the device card or /timers, list a device's timers to switch or delete."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CommandHandler
+
+from bot import commands
+from bot.callbacks import Callback
+from bot.context import HomeApplication, HomeContext
+from bot.handlers.home_data import View, catalogue, family_id, now, show, user_zone
+from bot.i18n import N_, _
+from bot.iot.models.timers import Timer
+from bot.iot.template import DataTemplate
+from bot.routing import Buttons, on_button
+from bot.views import setting_picker as picker
+from bot.views import timers as views
+from bot.views.scenes import no_family
+
+FROM_PICKER = "p"  # origin of a list opened from /timers (its Back returns to the picker)
+FROM_CARD = "c"  # opened from the device card (Back returns to the card)
+
+
+def back_button(
+    context: HomeContext, user_id: int, device_id: str, origin: str
+) -> InlineKeyboardButton:
+    buttons = Buttons(context, user_id)
+    if origin == FROM_PICKER:
+        return buttons(_("◀ Devices"), "tmr.pick")
+    return buttons(_("◀ Back"), "dev.open", device_id)
+
+
+async def device_picker(context: HomeContext, user_id: int) -> View:
+    """The family's settable devices, to open one's timers."""
+    family = family_id(context, user_id)
+    if family is None:
+        return no_family(), None
+    home = await catalogue(context, user_id, family)
+    title = _("<b>⏰ Timers</b>\nWhich device's timers?")
+    buttons = Buttons(context, user_id)
+    return picker.device_menu(title, home.with_settings(), buttons, "tmr.list", None, FROM_PICKER)
+
+
+async def timer_list(
+    context: HomeContext, user_id: int, device_id: str, origin: str, notice: str = ""
+) -> View:
+    """One device's timers; or, when it left the family, the way back."""
+    family = family_id(context, user_id)
+    if family is None:
+        return no_family(), None
+    home = await catalogue(context, user_id, family)
+    device = home.devices.get(device_id)
+    if device is None:
+        return (_("That device is no longer in this family."), None)
+    iot = context.services.iot
+    timers = await context.services.accounts.run(user_id, lambda t: iot.list_timers(t, device_id))
+    template = home.templates.get(device.product_id)
+    return views.timer_list(
+        device.name,
+        device_id,
+        timers,
+        template if template is not None else DataTemplate(),
+        user_zone(context, user_id),
+        now(),
+        Buttons(context, user_id),
+        back_button(context, user_id, device_id, origin),
+        origin,
+        notice,
+    )
+
+
+async def _timer(context: HomeContext, user_id: int, device_id: str, timer_id: str) -> Timer | None:
+    iot = context.services.iot
+    timers = await context.services.accounts.run(user_id, lambda t: iot.list_timers(t, device_id))
+    return next((t for t in timers if t.timer_id == timer_id), None)
+
+
+def _origin(callback: Callback, index: int) -> str:
+    return callback.args[index] if len(callback.args) > index else FROM_CARD
+
+
+async def timers_command(update: Update, context: HomeContext) -> None:
+    """/timers: pick a device, then see its timers."""
+    user = update.effective_user
+    assert user is not None
+    await show(update, await device_picker(context, user.id))
+
+
+@on_button("tmr.pick")
+async def pick_again(update: Update, context: HomeContext, callback: Callback) -> None:
+    await show(update, await device_picker(context, callback.owner_id))
+
+
+@on_button("tmr.list")
+async def list_timers(update: Update, context: HomeContext, callback: Callback) -> None:
+    """A device's timers (the device card's ⏰ Timers button comes here)."""
+    device_id = callback.args[0]
+    await show(
+        update, await timer_list(context, callback.owner_id, device_id, _origin(callback, 1))
+    )
+
+
+@on_button("tmr.tog")
+async def toggle(update: Update, context: HomeContext, callback: Callback) -> None:
+    """Switch a timer on or off."""
+    user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
+    origin = _origin(callback, 2)
+    timer = await _timer(context, user_id, device_id, timer_id)
+    if timer is None:
+        notice = _gone()
+    else:
+        iot, enabled = context.services.iot, not timer.enabled
+        await context.services.accounts.run(
+            user_id, lambda t: iot.set_timer_enabled(t, device_id, timer_id, enabled)
+        )
+        notice = (_("✅ <b>{name}</b> is on.") if enabled else _("⏸ <b>{name}</b> is off.")).format(
+            name=escape(timer.name)
+        )
+    await show(update, await timer_list(context, user_id, device_id, origin, notice))
+
+
+@on_button("tmr.del")
+async def ask_delete(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
+    origin = _origin(callback, 2)
+    timer = await _timer(context, user_id, device_id, timer_id)
+    if timer is None:
+        await show(update, await timer_list(context, user_id, device_id, origin, _gone()))
+        return
+    zone, buttons = user_zone(context, user_id), Buttons(context, user_id)
+    await show(update, views.confirm_delete(timer, device_id, zone, now(), buttons, origin))
+
+
+@on_button("tmr.delok")
+async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
+    user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
+    origin = _origin(callback, 2)
+    timer = await _timer(context, user_id, device_id, timer_id)
+    if timer is None:
+        notice = _gone()
+    else:
+        iot = context.services.iot
+        await context.services.accounts.run(
+            user_id, lambda t: iot.delete_timer(t, device_id, timer_id)
+        )
+        notice = _("🗑 Deleted the timer <b>{name}</b>.").format(name=escape(timer.name))
+    await show(update, await timer_list(context, user_id, device_id, origin, notice))
+
+
+def _gone() -> str:
+    return _("That timer no longer exists.")
+
+
+def register(app: HomeApplication) -> None:
+    """Add /timers; the buttons (and the device card's ⏰ Timers) route through the dispatcher."""
+    app.add_handler(CommandHandler("timers", timers_command))
+    commands.add_command("timers", N_("Timers of your devices"), 52)
+
+
+# Importing the builder registers its routes (New timer, edit); they build on timer_list above.
+from bot.handlers import timer_builder  # noqa: E402, F401

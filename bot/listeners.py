@@ -1,0 +1,165 @@
+"""One push listener per linked account, started, renewed and stopped as accounts come and go."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from bot.accounts import AccountManager, SessionExpired
+from bot.iot import errors
+from bot.iot.client import IotClient
+from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
+from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push_transport import INVALID_TOKEN
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+OnEvent = Callable[[int, DeviceEvent], Awaitable[None] | None]
+
+
+class ListenerManager:
+    """Keeps a PushListener for every linked account and hands their events to ``on_event``.
+
+    ``on_event(telegram_user_id, event)`` may be a coroutine function; it is awaited before the
+    account's next push is read, so it should only enqueue. ``stagger`` is the pause between two
+    listener starts, so that a restart does not ask the cloud for every account's devices at once.
+    """
+
+    def __init__(
+        self,
+        iot: IotClient,
+        store: Store,
+        accounts: AccountManager,
+        on_event: OnEvent,
+        *,
+        settings: PushSettings | None = None,
+        stagger: float = 0.05,
+        url: str | None = None,
+    ) -> None:
+        self.iot = iot
+        self.store = store
+        self.accounts = accounts
+        self.on_event = on_event
+        self.settings = settings or PushSettings()
+        self.stagger = stagger
+        self.url = url
+        self._listeners: dict[int, PushListener] = {}
+        self._owners: dict[int, str] = {}  # the IoT Explorer user each listener listens for
+        self._first_notice: dict[int, bool] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._started = False
+        accounts.on_change(self.refresh)
+
+    @property
+    def listeners(self) -> Mapping[int, PushListener]:
+        """The running listeners by Telegram user id (read-only)."""
+        return MappingProxyType(self._listeners)
+
+    async def start(self) -> None:
+        """Start a listener for every stored account, one every ``stagger`` seconds."""
+        if self._started:
+            return
+        self._started = True
+        # An account already told its token is dead waits for a new sign-in (refresh starts it).
+        user_ids = [
+            a.telegram_user_id
+            for a in self.store.list_accounts()
+            if a.token and not a.token_problem_notified
+        ]
+        log.info("starting push listeners for %d accounts", len(user_ids))
+        self._track(self._start_spread(user_ids), "push-listeners-start")
+
+    async def stop(self) -> None:
+        """Stop every listener and background task; returns when all are done."""
+        self._started = False
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        listeners = list(self._listeners.values())
+        self._listeners.clear()
+        self._owners.clear()
+        await asyncio.gather(*(listener.stop() for listener in listeners))
+        if tasks:
+            await asyncio.wait(tasks)
+
+    def refresh(self, telegram_user_id: int) -> None:
+        """After a link, renewal, unlink or device-set change: start, resubscribe or stop."""
+        if not self._started:
+            return
+        account = self.store.get_account(telegram_user_id)
+        listener = self._listeners.get(telegram_user_id)
+        same_user = account is not None and self._owners.get(telegram_user_id) == (
+            account.iot_user_id
+        )
+        if listener is not None and listener.running and same_user:
+            listener.resubscribe()
+            return
+        if listener is not None:
+            self._drop(telegram_user_id)
+        if account is not None and account.token and not account.token_problem_notified:
+            self._start_listener(telegram_user_id)
+
+    async def _start_spread(self, user_ids: list[int]) -> None:
+        for index, user_id in enumerate(user_ids):
+            if index and self.stagger > 0:
+                await asyncio.sleep(self.stagger)  # pacing the cloud, not synchronization
+            if user_id not in self._listeners:
+                self._start_listener(user_id)
+
+    def _start_listener(self, telegram_user_id: int) -> None:
+        account = self.store.get_account(telegram_user_id)
+        if account is None or not account.token:
+            return  # unlinked since the list was read
+        listener = PushListener(
+            self.iot,
+            functools.partial(self._subscription, telegram_user_id),
+            settings=self.settings,
+            url=self.url,
+            label=f"push user {telegram_user_id}",
+        )
+        listener.subscribe(functools.partial(self._deliver, telegram_user_id, listener))
+        self._listeners[telegram_user_id] = listener
+        self._owners[telegram_user_id] = account.iot_user_id
+        listener.start()
+
+    def _drop(self, telegram_user_id: int) -> None:
+        listener = self._listeners.pop(telegram_user_id, None)
+        self._owners.pop(telegram_user_id, None)
+        if listener is not None:
+            self._track(listener.stop(), f"push-listener-stop {telegram_user_id}")
+
+    async def _subscription(self, telegram_user_id: int) -> Subscription:
+        """The account's devices, with its token renewed by AccountManager where it can be."""
+        try:
+            return await self.accounts.run(
+                telegram_user_id, functools.partial(fetch_subscription, self.iot)
+            )
+        except SessionExpired as err:
+            self._first_notice[telegram_user_id] = err.first_notice
+            # The listener knows one kind of dead token: the client's.
+            raise errors.InvalidToken(INVALID_TOKEN, "session expired") from None
+
+    def _deliver(
+        self, telegram_user_id: int, listener: PushListener, event: DeviceEvent
+    ) -> Awaitable[None] | None:
+        if event.kind is Kind.TOKEN_REJECTED:
+            if self._listeners.get(telegram_user_id) is not listener:
+                return None  # replaced by a new sign-in meanwhile: old news
+            del self._listeners[telegram_user_id]
+            self._owners.pop(telegram_user_id, None)
+            first = self._first_notice.pop(telegram_user_id, None)
+            if first is None:
+                first = self.store.mark_token_problem_notified(telegram_user_id)
+            if not first:
+                return None  # the user was already asked to sign in again
+        return self.on_event(telegram_user_id, event)
+
+    def _track(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

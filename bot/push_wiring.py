@@ -1,0 +1,120 @@
+"""Starting and stopping push delivery: the listener, the notifier, and what ties them together.
+
+Called from post_init / post_shutdown. The notifier sends through its own Bot object without
+PTB's rate limiter: its queue paces alerts and waits out 429s itself, so a flood of alerts
+neither trips the limiter's retries nor holds up the bot's replies to users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+from bot import metrics
+from bot.context import HomeApplication
+from bot.listeners import ListenerManager
+from bot.notify import Notifier
+from bot.notify_queue import Pacing
+
+log = logging.getLogger(__name__)
+
+NOTIFIER, PUSH, ALERT_BOT, TASKS = "notifier", "push", "alert_bot", "push_tasks"
+
+
+async def start_push(app: HomeApplication, *, pacing: Pacing | None = None) -> Notifier:
+    """Start the notifier (delivering what the outbox kept) and the push listener."""
+    services = app.services
+    if services.extras is None:
+        services.extras = {}
+    extras = services.extras
+    running = extras.get(NOTIFIER)
+    if isinstance(running, Notifier):
+        return running
+    bot = _alert_bot(app)
+    await bot.initialize()
+    notifier = Notifier(app, bot, pacing=pacing)
+    extras[ALERT_BOT], extras[NOTIFIER], extras[TASKS] = bot, notifier, set()
+    await notifier.start()
+    manager = _listener(app, notifier)
+    extras[PUSH] = manager
+    _count_in_metrics(app, notifier, manager)
+    services.accounts.on_change(lambda user_id: _account_changed(app, user_id))
+    await manager.start()
+    return notifier
+
+
+async def stop_push(app: HomeApplication) -> None:
+    """Stop listening and delivering; undelivered alerts stay in the outbox for the next start."""
+    extras = getattr(app, "services", None) and app.services.extras
+    if not extras:
+        return
+    manager = extras.pop(PUSH, None)
+    if manager is not None:
+        await manager.stop()
+    tasks: set[asyncio.Task[Any]] = extras.pop(TASKS, set())
+    for task in tasks:
+        task.cancel()
+    for task in list(tasks):
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    notifier = extras.pop(NOTIFIER, None)
+    if isinstance(notifier, Notifier):
+        await notifier.stop()
+    bot = extras.pop(ALERT_BOT, None)
+    if isinstance(bot, ExtBot):
+        await bot.shutdown()
+
+
+def notifier_of(app: object) -> Notifier | None:
+    """The running notifier, if push delivery was started."""
+    services = getattr(app, "services", None)
+    extras = getattr(services, "extras", None) or {}
+    found = extras.get(NOTIFIER)
+    return found if isinstance(found, Notifier) else None
+
+
+def _alert_bot(app: HomeApplication) -> ExtBot[None]:
+    settings = app.settings
+    api = settings.telegram_api_url
+    return ExtBot(
+        settings.telegram_token,
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        defaults=app.bot.defaults,
+        request=HTTPXRequest(connection_pool_size=32, read_timeout=15.0),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+
+
+def _listener(app: HomeApplication, notifier: Notifier) -> ListenerManager:
+    """A ListenerManager (one socket per linked account) feeding ``notifier.handle``."""
+    services = app.services
+    return ListenerManager(services.iot, services.store, services.accounts, notifier.handle)
+
+
+def _account_changed(app: HomeApplication, telegram_user_id: int) -> None:
+    """An account was linked, renewed or removed (the listener resubscribes on its own)."""
+    notifier = notifier_of(app)
+    if notifier is not None:
+        notifier.account_changed(telegram_user_id)
+
+
+def _count_in_metrics(app: HomeApplication, notifier: Notifier, manager: ListenerManager) -> None:
+    """Expose live sockets and alert deliveries through the app's Prometheus metrics."""
+    counters = metrics.of(app)
+    if counters is None:
+        return
+    recorders = {
+        "delivered": counters.record_alert_delivered,
+        "coalesced": counters.record_alert_coalesced,
+        "paused": counters.record_alert_paused,
+    }
+    notifier.queue.observer = lambda kind, count: recorders[kind](count)
+    counters.set_sockets_source(
+        lambda: sum(1 for listener in manager.listeners.values() if listener.connected)
+    )

@@ -1,0 +1,173 @@
+"""The device card: name, room, online state, every property, the controls and the feature buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from html import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.device_data import DeviceCard
+from bot.i18n import _
+from bot.iot.models.control import ActionResult
+from bot.iot.template import ActionSpec, DataTemplate, ParamSpec, PropertySpec, numeric_properties
+from bot.routing import Buttons
+from bot.views.device_controls import control_rows
+from bot.views.device_values import value_hint
+
+View = tuple[str, InlineKeyboardMarkup]
+UTC = ZoneInfo("UTC")
+
+
+def user_zone(name: str) -> tzinfo:
+    """The user's timezone (UTC when the name is not a known zone)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def moment(ms: int, tz: tzinfo) -> str:
+    """A Unix-milliseconds instant as local date and time."""
+    return datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def online_mark(online: bool | None) -> str:
+    """🟢 online, ⚪ offline, ❔ not known."""
+    if online is None:
+        return "❔"
+    return "🟢" if online else "⚪"
+
+
+def online_text(online: bool | None) -> str:
+    """Online, Offline, or that it is not known."""
+    if online is None:
+        return _("state unknown")
+    return _("Online") if online else _("Offline")
+
+
+def has_history(template: DataTemplate) -> bool:
+    """Whether there is anything to chart or list: numeric properties or events."""
+    return bool(numeric_properties(template) or template.events)
+
+
+def _header(card: DeviceCard) -> list[str]:
+    lines = [f"<b>{escape(card.name)}</b>"]
+    where = []
+    if card.shared:
+        where.append(_("🤝 Shared with you"))
+    elif card.room_name:
+        where.append(f"🏠 {escape(card.room_name)}")
+    where.append(f"{online_mark(card.device.online)} {online_text(card.device.online)}")
+    lines.append(" · ".join(where))
+    return lines
+
+
+def _property_line(prop: PropertySpec, card: DeviceCard, tz: tzinfo) -> str:
+    return f"{escape(prop.name)}: <b>{escape(prop.format(card.value(prop.id), tz=tz))}</b>"
+
+
+def card_text(card: DeviceCard, tz: tzinfo, notice: str = "") -> str:
+    """The card's text (HTML): ``notice`` (already HTML) goes first, e.g. what was just done."""
+    lines = [notice, ""] if notice else []
+    lines += _header(card)
+    if card.template.properties:
+        lines.append("")
+        lines += [_property_line(p, card, tz) for p in card.template.properties]
+    elif not card.template.actions:
+        lines += ["", _("This device reports no properties.")]
+    if card.device.online is False and (card.template.writable_properties or card.template.actions):
+        lines += ["", _("<i>It's offline: controls work again once it reconnects.</i>")]
+    if card.last_update_ms:
+        lines += ["", _("<i>Updated {when}</i>").format(when=moment(card.last_update_ms, tz))]
+    return "\n".join(lines)
+
+
+def feature_rows(card: DeviceCard, buttons: Buttons) -> list[list[InlineKeyboardButton]]:
+    """Buttons into the other device features (each feature registers its own route)."""
+    device_id = card.device_id
+    first = [buttons(_("⚙ Manage"), "dmg.menu", device_id)]
+    if has_history(card.template):
+        first.append(buttons(_("📈 History"), "dh.menu", device_id))
+    second = [buttons(_("⏰ Timers"), "tmr.list", device_id)]
+    if not card.shared:
+        second.append(buttons(_("🔗 Share"), "shr.menu", device_id))
+    second.append(buttons(_("⬆ Firmware"), "fw.check", device_id))
+    last = [buttons(_("🔄 Refresh"), "dev.refresh", device_id), buttons(_("◀ Back"), "dev.back")]
+    return [first, second, last]
+
+
+def card_view(card: DeviceCard, buttons: Buttons, tz: tzinfo, notice: str = "") -> View:
+    """The whole card: text, controls, feature buttons."""
+    rows = control_rows(card, buttons) + feature_rows(card, buttons)
+    return card_text(card, tz, notice), InlineKeyboardMarkup(rows)
+
+
+def set_notice(prop: PropertySpec, value: object, tz: tzinfo) -> str:
+    """What the card says after a control was confirmed."""
+    return _("✅ {property} is now {value}.").format(
+        property=escape(prop.name), value=f"<b>{escape(prop.format(value, tz=tz))}</b>"
+    )
+
+
+def set_toast(prop: PropertySpec, value: object, tz: tzinfo) -> str:
+    """The short plain-text answer to the button press that set a value."""
+    return _("{property}: {value}").format(property=prop.name, value=prop.format(value, tz=tz))
+
+
+def action_notice(action: ActionSpec, result: ActionResult, tz: tzinfo) -> str:
+    """The outcome of an action, with its outputs formatted from the template."""
+    name = escape(action.name)
+    if result.ok:
+        lines = [_("✅ <b>{action}</b> done.").format(action=name)]
+    else:
+        lines = [
+            _("⚠️ <b>{action}</b>: the device answered “{status}”.").format(
+                action=name, status=escape(result.status or "?")
+            )
+        ]
+    lines += [
+        f"{escape(label)}: <b>{escape(value)}</b>"
+        for label, value in action.format_outputs(result.outputs, tz)
+    ]
+    return "\n".join(lines)
+
+
+def ask_value(card: DeviceCard, prop: PropertySpec, tz: tzinfo) -> str:
+    """The question for a property's exact value."""
+    return _(
+        "Send the new <b>{property}</b> of <b>{device}</b>: {hint}.\nNow: {current}. /cancel stops."
+    ).format(
+        property=escape(prop.name),
+        device=escape(card.name),
+        hint=value_hint(prop.spec),
+        current=escape(prop.format(card.value(prop.id), tz=tz)),
+    )
+
+
+def ask_param(action: ActionSpec, index: int, params: Sequence[ParamSpec]) -> str:
+    """The question for one input param of an action, with where the user is in the list."""
+    param = params[index]
+    return _(
+        "<b>{action}</b> ({number} of {total})\nSend <b>{param}</b>: {hint}. /cancel stops."
+    ).format(
+        action=escape(action.name),
+        number=index + 1,
+        total=len(params),
+        param=escape(param.name),
+        hint=value_hint(param.spec),
+    )
+
+
+def offline_refusal(card: DeviceCard) -> str:
+    """Why a control or action was not sent (plain text: it goes into an alert)."""
+    return _("{device} is offline, so it can't be controlled now. Nothing was sent.").format(
+        device=card.name
+    )
+
+
+def try_again(reason: str) -> str:
+    """A refused typed value: the reason, and that the question is still open."""
+    return reason + "\n" + _("Nothing was sent. Try again, or /cancel.")

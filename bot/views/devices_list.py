@@ -1,0 +1,155 @@
+"""The device list: choosing a home, filtering by room, pages of devices, and shared devices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.device_data import ALL_ROOMS, DEFAULT_ROOM, DeviceMatch, HomeListing
+from bot.i18n import _, ngettext
+from bot.iot.models.devices import Device
+from bot.iot.models.families import Family
+from bot.routing import Buttons
+from bot.views.device_card import online_mark
+
+View = tuple[str, InlineKeyboardMarkup]
+PAGE_SIZE = 10
+T = TypeVar("T")
+
+
+def page_of(items: Sequence[T], page: int) -> tuple[Sequence[T], int, int]:
+    """The items of ``page`` (clamped to the pages there are), that page, and the page count."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    return items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages
+
+
+def _pager(
+    buttons: Buttons, page: int, pages: int, route: str, *args: str
+) -> list[InlineKeyboardButton]:
+    row = []
+    if page > 0:
+        row.append(buttons("◀", route, *args, page - 1))
+    row.append(buttons(f"{page + 1}/{pages}", route, *args, page))
+    if page < pages - 1:
+        row.append(buttons("▶", route, *args, page + 1))
+    return row
+
+
+def room_label(listing: HomeListing, room_id: str) -> str:
+    """How a room filter is called (plain text)."""
+    if room_id == ALL_ROOMS:
+        return _("All rooms")
+    if room_id == DEFAULT_ROOM:
+        return _("No room")
+    return listing.room_name(room_id) or _("Unknown room")
+
+
+def _device_button(buttons: Buttons, device: Device) -> list[InlineKeyboardButton]:
+    return [buttons(f"{online_mark(device.online)} {device.name}", "dev.open", device.device_id)]
+
+
+def devices_list(listing: HomeListing, page: int, buttons: Buttons) -> View:
+    """One page of the family's devices under the room filter, with online marks."""
+    devices, page, pages = page_of(listing.devices, page)
+    total = len(listing.devices)
+    online = sum(1 for d in listing.devices if d.online)
+    title = f"<b>{escape(listing.family.name)}</b> · {escape(room_label(listing, listing.room_id))}"
+    lines = [title]
+    if total:
+        summary = ngettext("{count} device", "{count} devices", total).format(count=total)
+        summary += " · " + _("{online} online").format(online=online)
+        if pages > 1:
+            summary += " · " + _("page {page} of {pages}").format(page=page + 1, pages=pages)
+        lines += [summary, ""]
+        for device in devices:
+            line = f"{online_mark(device.online)} {escape(device.name)}"
+            room = listing.room_name(device.room_id)
+            if listing.room_id == ALL_ROOMS and room:
+                line += f" · <i>{escape(room)}</i>"
+            lines.append(line)
+    elif listing.room_id == ALL_ROOMS:
+        lines += ["", _("No devices in this home yet. Add them in the IoT Explorer app.")]
+    else:
+        lines += ["", _("No devices in this room.")]
+    rows = [_device_button(buttons, d) for d in devices]
+    if pages > 1:
+        rows.append(_pager(buttons, page, pages, "dev.list", listing.room_id))
+    menu = [buttons(_("🏠 Rooms"), "dev.rooms")]
+    if listing.several_families:
+        menu.append(buttons(_("🏘 Switch home"), "dev.fam"))
+    rows.append(menu)
+    if listing.shared_count:
+        label = _("🤝 Shared with me ({count})").format(count=listing.shared_count)
+        rows.append([buttons(label, "dev.shared", 0)])
+    rows.append([buttons(_("🔄 Refresh"), "dev.list", listing.room_id, page)])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def family_menu(families: Sequence[Family], current_id: str | None, buttons: Buttons) -> View:
+    """Which home to show, when the user belongs to several."""
+    text = _(
+        "<b>Which home?</b>\nYou belong to several homes. I'll remember your choice; "
+        "“Switch home” changes it."
+    )
+    rows = [
+        [buttons(("✓ " if f.family_id == current_id else "") + f.name, "dev.famset", f.family_id)]
+        for f in families
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def room_menu(listing: HomeListing, counts: Mapping[str, int], buttons: Buttons) -> View:
+    """The room filter: every room with its device count, the current one marked."""
+    text = _("<b>{home}</b>\nShow the devices of which room?").format(
+        home=escape(listing.family.name)
+    )
+    choices = [(ALL_ROOMS, sum(counts.values()))]
+    choices += [(room.room_id, counts.get(room.room_id, 0)) for room in listing.rooms]
+    if counts.get(DEFAULT_ROOM) or listing.room_id == DEFAULT_ROOM:
+        choices.append((DEFAULT_ROOM, counts.get(DEFAULT_ROOM, 0)))
+    rows = []
+    for room_id, count in choices:
+        mark = "✓ " if room_id == listing.room_id else ""
+        label = f"{mark}{room_label(listing, room_id)} ({count})"
+        rows.append([buttons(label, "dev.list", room_id, 0)])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def shared_list(devices: Sequence[Device], page: int, buttons: Buttons) -> View:
+    """The devices others shared with the user; they open the same card."""
+    shown, page, pages = page_of(devices, page)
+    lines = [_("<b>Shared with me</b>")]
+    if devices:
+        lines.append(
+            ngettext("{count} device", "{count} devices", len(devices)).format(count=len(devices))
+        )
+        lines.append("")
+        lines += [f"{online_mark(d.online)} {escape(d.name)}" for d in shown]
+    else:
+        lines += ["", _("Nobody has shared a device with you.")]
+    rows = [_device_button(buttons, d) for d in shown]
+    if pages > 1:
+        rows.append(_pager(buttons, page, pages, "dev.shared"))
+    rows.append([buttons(_("◀ Back"), "dev.home")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def no_home(shared_count: int, buttons: Buttons) -> View:
+    """The user belongs to no family (shared devices may still be there)."""
+    text = _("You don't belong to any home yet. Create one in the IoT Explorer app.")
+    rows = []
+    if shared_count:
+        label = _("🤝 Shared with me ({count})").format(count=shared_count)
+        rows.append([buttons(label, "dev.shared", 0)])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def candidates(text: str, matches: Sequence[DeviceMatch], buttons: Buttons) -> View:
+    """Several devices fit a typed name: the user picks one."""
+    question = _("Several devices match “{text}”. Which one?").format(text=escape(text.strip()))
+    rows = [[buttons(m.device.name, "dev.open", m.device.device_id)] for m in matches]
+    return question, InlineKeyboardMarkup(rows)

@@ -1,0 +1,181 @@
+"""ListenerManager: one push listener per stored account, through real Store and AccountManager."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.accounts import AccountManager
+from bot.iot.client import IotClient
+from bot.iot.push import PushSettings
+from bot.iot.push_events import DeviceEvent, Kind
+from bot.listeners import ListenerManager
+from bot.sandbox.demo import DemoHome
+from bot.sandbox.server import Sandbox
+from bot.store import Store
+
+OWNER, FRIEND, NEWCOMER = 101, 202, 303
+SETTINGS = PushSettings(
+    heartbeat_interval=30.0,
+    reply_timeout=2.0,
+    close_timeout=0.5,
+    reconnect_initial=0.01,
+    reconnect_max=0.05,
+)
+
+
+class Inbox:
+    """What the manager hands to the bot: (telegram user id, event), awaited one at a time."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[tuple[int, DeviceEvent]] = asyncio.Queue()
+        self.seen: list[tuple[int, DeviceEvent]] = []
+
+    async def __call__(self, user_id: int, event: DeviceEvent) -> None:  # an async on_event
+        self.queue.put_nowait((user_id, event))
+
+    async def next(self, match: Callable[[int, DeviceEvent], bool]) -> tuple[int, DeviceEvent]:
+        async with asyncio.timeout(5):
+            while True:
+                item = await self.queue.get()
+                self.seen.append(item)
+                if match(*item):
+                    return item
+
+
+def kind(user_id: int, wanted: Kind) -> Callable[[int, DeviceEvent], bool]:
+    return lambda uid, event: uid == user_id and event.kind is wanted
+
+
+@pytest.fixture
+async def accounts(tmp_path: Path, client: IotClient) -> AsyncIterator[AccountManager]:
+    store = Store(tmp_path / "bot.sqlite3", default_timezone="UTC")
+    yield AccountManager(store, client, region="cn")
+    store.close()
+
+
+@pytest.fixture
+async def manager_for(
+    client: IotClient, accounts: AccountManager
+) -> AsyncIterator[Callable[..., tuple[ListenerManager, Inbox]]]:
+    made: list[ListenerManager] = []
+
+    def make(**options: Any) -> tuple[ListenerManager, Inbox]:
+        inbox = Inbox()
+        options.setdefault("settings", SETTINGS)
+        options.setdefault("stagger", 0.0)
+        manager = ListenerManager(client, accounts.store, accounts, inbox, **options)
+        made.append(manager)
+        return manager, inbox
+
+    yield make
+    for manager in made:
+        await manager.stop()
+
+
+def push_tasks() -> list[asyncio.Task[Any]]:
+    return [t for t in asyncio.all_tasks() if t.get_name().startswith("push-")]
+
+
+async def test_starts_a_listener_per_stored_account_and_stops_them_all(
+    manager_for: Any,
+    accounts: AccountManager,
+    sandbox: Sandbox,
+    demo: DemoHome,
+    owner_token: str,
+    friend_token: str,
+) -> None:
+    await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
+    await accounts.link(FRIEND, method="password", token=friend_token, expire_at=None)
+    lamp = sandbox.control.create_device(demo.friend_family_id, "DEMOLIGHT1", "sams_lamp")
+    manager, inbox = manager_for(stagger=0.01)
+    await manager.start()
+    await inbox.next(kind(OWNER, Kind.CONNECTED))
+    await inbox.next(kind(FRIEND, Kind.CONNECTED))
+    assert set(manager.listeners) == {OWNER, FRIEND}
+
+    sandbox.control.report(demo.devices["light"], {"brightness": 5})
+    await inbox.next(lambda uid, e: uid == OWNER and e.kind is Kind.PROPERTY)
+    sandbox.control.report(lamp, {"brightness": 6})
+    _, event = await inbox.next(kind(FRIEND, Kind.PROPERTY))
+    assert event.device_id == lamp
+    friend_saw = {e.device_id for uid, e in inbox.seen if uid == FRIEND and e.device_id}
+    assert friend_saw == {lamp}  # the owner's light, pushed first, never reached the friend
+
+    async with asyncio.timeout(2):
+        await manager.stop()
+    assert not manager.listeners and not push_tasks()
+
+
+async def test_link_and_unlink_start_and_stop_a_listener(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    manager, inbox = manager_for()
+    await manager.start()
+    assert not manager.listeners
+    await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
+    await inbox.next(kind(OWNER, Kind.CONNECTED))
+    listener = manager.listeners[OWNER]
+    await accounts.unlink(OWNER)
+    assert OWNER not in manager.listeners
+    async with asyncio.timeout(2):
+        await listener.wait()
+    assert not listener.running
+
+
+async def test_rejected_token_is_reported_once_and_not_retried_after_restart(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox, owner_token: str
+) -> None:
+    await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
+    manager, inbox = manager_for(settings=PushSettings(heartbeat_interval=0.02))
+    await manager.start()
+    await inbox.next(kind(OWNER, Kind.CONNECTED))
+    listener = manager.listeners[OWNER]
+    sandbox.control.expire_tokens(token=owner_token)
+    await inbox.next(kind(OWNER, Kind.TOKEN_REJECTED))
+    async with asyncio.timeout(2):
+        await listener.wait()
+    assert OWNER not in manager.listeners
+    account = accounts.store.get_account(OWNER)
+    assert account is not None and account.token_problem_notified
+    assert inbox.queue.empty()
+
+    await manager.stop()
+    await manager.start()  # a restart does not retry a token known to be dead
+    assert not manager.listeners
+
+
+async def test_telegram_account_is_renewed_and_keeps_listening(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox
+) -> None:
+    account = await accounts.sign_in_with_telegram(NEWCOMER, "Nia")
+    family = sandbox.control.create_family(account.iot_user_id, "Nia's place")
+    lamp = sandbox.control.create_device(family, "DEMOLIGHT1", "nias_lamp")
+    hub = sandbox.server.hub
+    grants: asyncio.Queue[str] = asyncio.Queue()
+    answer = hub._active_push
+
+    def recording(sub: Any, req_id: str, params: dict[str, Any]) -> dict[str, Any]:
+        reply = answer(sub, req_id, params)
+        grants.put_nowait(params["AccessToken"] if reply["data"]["deviceIds"] else "")
+        return reply
+
+    hub._active_push = recording  # type: ignore[method-assign]
+    manager, inbox = manager_for(settings=PushSettings(heartbeat_interval=0.02))
+    await manager.start()
+    await inbox.next(kind(NEWCOMER, Kind.CONNECTED))
+    assert await grants.get() == account.token
+    sandbox.control.expire_tokens(user_id=account.iot_user_id)
+    async with asyncio.timeout(5):
+        renewed = await grants.get()  # the heartbeat failed, the account signed in again
+    stored = accounts.store.get_account(NEWCOMER)
+    assert stored is not None and renewed == stored.token != account.token
+    sandbox.control.report(lamp, {"brightness": 9})
+    _, event = await inbox.next(lambda uid, e: e.kind is Kind.PROPERTY)
+    assert event.device_id == lamp
+    assert manager.listeners[NEWCOMER].running
+    assert Kind.TOKEN_REJECTED not in [e.kind for _, e in inbox.seen]
