@@ -199,3 +199,26 @@ async def test_offline_device_refuses_actions(
     assert answer.show_alert and "Cat feeder is offline" in (answer.text or "")
     assert writes(sandbox) == []
     assert props(sandbox, demo.devices["feeder"])["food_level"] == 80
+
+
+async def test_buttons_keep_working_after_a_restart(
+    bot: BotHarness, sandbox: Sandbox, demo: DemoHome
+) -> None:
+    ann = bot.tg.user(240, "Ann")
+    await bot.link(ann, "owner")
+    sandbox.control.create_device(
+        demo.family_id,
+        "DEMOLIGHT1",
+        "hallway_light_with_a_rather_long_device_name_48c",  # the payload goes to the database
+        "Hallway light",
+        values={"power_switch": 0},
+    )
+    listing = await bot.say(ann, "/devices")
+    card = await bot.click(ann, listing, "🟢 Hallway light")
+    stored = [b for b in card.all_buttons() if (b.callback_data or "").startswith("r")]
+    assert stored  # too long to fit in 64 bytes: kept in the database, found after the restart
+    await bot.restart()
+    toggled = await bot.click(ann, card, "⚪ Power: Off")
+    assert "Power: On" in toggled.text
+    hallway = "DEMOLIGHT1/hallway_light_with_a_rather_long_device_name_48c"
+    assert props(sandbox, hallway)["power_switch"] == 1
