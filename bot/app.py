@@ -9,8 +9,8 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -52,6 +52,7 @@ from bot.push_wiring import start_push, stop_push
 from bot.routing import dispatch_button
 from bot.secrets import TokenCipher, register_secret
 from bot.store import Store
+from bot.telegram_request import RetryingRateLimiter
 from bot.web import health_server, serving, webhook_server
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def build_application(settings: Settings) -> HomeApplication:
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # 429s waited out (max 3), and edits/answers retried after a Telegram 5xx: see the module
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
         .persistence(SqlitePersistence(store, update_interval=5))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -233,7 +235,10 @@ async def polling(
     async with _running(app), serving(health_server(app)):
         assert app.updater is not None
         await app.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            poll_interval=0.0,
+            timeout=poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
+            error_callback=_polling_failed,
         )
         yield app
 
@@ -255,3 +260,8 @@ async def _running(app: HomeApplication) -> AsyncIterator[HomeApplication]:
     finally:
         await app.shutdown()
         await _post_shutdown(app)
+
+
+def _polling_failed(err: TelegramError) -> None:
+    """A getUpdates that failed: one line, not a traceback; the updater retries with backoff."""
+    log.warning("getting updates from Telegram failed (%s); retrying", err)

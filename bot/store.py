@@ -94,6 +94,10 @@ class Store:
         # One connection shared by the event loop and any worker thread; the lock keeps one
         # thread's transaction from swallowing another's statements.
         self._lock = threading.RLock()
+        # Only the bot's user may read the file (tokens are encrypted; ids and settings are not).
+        # SQLite gives the -wal and -shm files the database file's permissions.
+        self.path.touch(mode=0o600, exist_ok=True)
+        self.path.chmod(0o600)
         connection = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
         self.db = Database(connection)
         try:

@@ -250,3 +250,12 @@ def test_tokens_passing_through_the_store_are_masked(
     assert redact(token) == token
     store.list_accounts()
     assert redact(token) == "***"
+
+
+def test_database_files_are_private_to_the_bot(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "bot.sqlite3"
+    store = Store(path)
+    store.update_settings(1, timezone="Europe/Berlin")  # a write, so the WAL file exists
+    files = [p for p in path.parent.iterdir() if p.name.startswith("bot.sqlite3")]
+    assert files and all(p.stat().st_mode & 0o077 == 0 for p in files)
+    store.close()

@@ -27,6 +27,10 @@ async def on_error(update: object, context: HomeContext) -> None:
         return
     if isinstance(err, (RetryAfter, NetworkError)) and not isinstance(err, BadRequest):
         log.warning("Telegram did not take a reply: %s", err)
+        # Stop the button's spinner if Telegram takes that much now; nothing to say otherwise.
+        if isinstance(update, Update) and update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await answer_query(update, context)
         return
     text = describe(err)
     if text is None:
