@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
 from bot.app import build_application, polling, webhook
@@ -43,6 +43,14 @@ def run() -> int:
     except InvalidToken:
         print(REFUSED_TOKEN, file=sys.stderr)
         return 2
+    except NetworkError as err:
+        # Only reached at start-up (getMe): once running, PTB retries getUpdates by itself.
+        print(
+            f"Cannot reach the Telegram Bot API at {settings.telegram_api_url} ({err}). "
+            "Check the network or TELEGRAM_API_URL.",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:  # a second Ctrl+C, or a platform without signal handlers
         pass
     return 0
