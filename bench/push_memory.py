@@ -1,19 +1,23 @@
 """Resident memory per account of live push listeners: N sockets against one sandbox cloud.
 
-    python bench/push_memory.py [N ...]        (default: 200 1000)
+    python bench/push_memory.py [N ...]        (default: 1000 5000)
 
 Each N runs in a fresh process (allocators do not give memory back, so runs must not share
 one); the sandbox runs in a child process of its own, so only the listeners' side is measured.
 The figure is (RSS with N subscribed listeners - RSS of the same process just before starting
-them) / N, after a burst of pushes has gone through every socket.
+them) / N, after a burst of pushes has gone through every socket. Each socket is a file
+descriptor on both sides: the soft RLIMIT_NOFILE is raised to the hard limit first (children
+inherit it), and N beyond what that allows is refused up front.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -25,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 DEVICES_PER_ACCOUNT = 5
 PUSHES_PER_DEVICE = 2
 START_WINDOW = 50  # accounts connecting at once
+FILES_SPARE = 200  # descriptors besides the sockets: the HTTP pool, pipes, libraries
 
 # The child: a sandbox with N users, each with a family of DEVICES_PER_ACCOUNT lights, and a
 # tiny line protocol on stdin: "report" makes every device report PUSHES_PER_DEVICE times.
@@ -58,6 +63,15 @@ asyncio.run(main(int(sys.argv[1]), int(sys.argv[2])))
 """
 
 
+def raise_file_limit() -> int:
+    """Raise the soft limit on open files to the hard limit; returns the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):  # an unlimited hard limit, say
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def rss_kb() -> int:
     """This process's resident set, in KB (Linux /proc)."""
     with open("/proc/self/statm") as f:
@@ -80,6 +94,7 @@ async def measure(n: int) -> dict[str, float]:
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        limit=16 * 1024 * 1024,  # the first line carries every account's token
     )
     assert child.stdout is not None and child.stdin is not None
     info = json.loads(await child.stdout.readline())
@@ -151,7 +166,11 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(asyncio.run(measure(int(sys.argv[2])))))
         return
-    counts = [int(a) for a in sys.argv[1:]] or [200, 1000]
+    counts = [int(a) for a in sys.argv[1:]] or [1000, 5000]
+    limit = raise_file_limit()
+    too_many = [n for n in counts if n + FILES_SPARE > limit]
+    if too_many:
+        sys.exit(f"open-file limit {limit} is too low for {too_many} accounts (one socket each)")
     print(
         f"{'accounts':>8} {'baseline MB':>11} {'KB/acct up':>10} {'KB/acct +push':>13} "
         f"{'connect s':>9} {'pushes/s':>9} {'stop s':>6}"

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS = 300.0  # a user's devices are read again after this long
 MISS_SECONDS = 30.0  # an unknown device triggers a re-read at most this often
 MAX_USERS = 2000  # users kept in memory; the least recently used are forgotten
+# Users whose devices are read at once. A burst of first alerts after a restart would otherwise
+# queue a thousand reads in the HTTP pool, whose bookkeeping grows with the queue squared: none
+# would finish in time. In line, they finish one after the other.
+MAX_READS = 16
 _SHARE_PAGE = 10
 
 
@@ -61,6 +65,7 @@ class DeviceDirectory:
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._loading: dict[int, asyncio.Task[_Entry | None]] = {}
         self._tried: dict[int, float] = {}  # last read attempt per user, failed or not
+        self._reads = asyncio.Semaphore(MAX_READS)
 
     async def device(self, telegram_user_id: int, device_id: str) -> KnownDevice | None:
         """The device, or None when the user's account does not (or cannot now) show it."""
@@ -82,6 +87,13 @@ class DeviceDirectory:
         if entry is None:
             return []
         return sorted(entry.devices.values(), key=lambda d: (d.name.casefold(), d.device_id))
+
+    async def close(self) -> None:
+        """Cancel the reads in flight (the bot is stopping)."""
+        tasks = list(self._loading.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def forget(self, telegram_user_id: int) -> None:
         """Drop what is known of the user (their account changed)."""
@@ -113,7 +125,8 @@ class DeviceDirectory:
     async def _load(self, telegram_user_id: int) -> _Entry | None:
         self._tried[telegram_user_id] = self._clock()
         try:
-            entry = await self._accounts.run(telegram_user_id, self._read)
+            async with self._reads:
+                entry = await self._accounts.run(telegram_user_id, self._read)
         except (errors.IotError, SessionExpired, NotLinked) as err:
             log.info("could not read the devices of a user for alerts: %s", type(err).__name__)
             return self._entries.get(telegram_user_id)

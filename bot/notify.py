@@ -34,10 +34,10 @@ from bot.alert_format import (
 from bot.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
 from bot.card_updates import CardUpdates
 from bot.context import HomeApplication
-from bot.device_directory import DeviceDirectory
+from bot.device_directory import DeviceDirectory, KnownDevice
 from bot.i18n import translator, use
 from bot.iot.push_events import DeviceEvent, Kind
-from bot.iot.template import SEVERITIES, EventSpec
+from bot.iot.template import SEVERITIES, DataTemplate, EventSpec
 from bot.iot.template_format import raw_text
 from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
 from bot.outbox import Outbox, OutboxAlert
@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 
 SNOOZABLE = frozenset({"alert", "fault", "info", "online", "offline"})
 _SNOOZE_CHECK = 60.0  # seconds between looks at snoozes when none ends sooner
+# Seconds an alert waits for its device's name and template; then it goes out naming the device
+# by its id. The listener gives up on a subscriber after 10 s, and that would lose the alert.
+LOOKUP_WAIT = 5.0
 
 
 class Notifier:
@@ -84,6 +87,7 @@ class Notifier:
             self._watcher = None
         await self.queue.stop()
         await self.cards.stop()
+        await self.directory.close()
 
     def user_is_back(self, telegram_user_id: int, chat_id: int | None) -> None:
         """The user wrote to the bot: chats paused after a 403 may be written to again."""
@@ -130,7 +134,7 @@ class Notifier:
         ms = self._ms(event)
         if not self._passes(telegram_user_id, settings, category, event.device_id, ms):
             return
-        device = await self.directory.device(telegram_user_id, event.device_id)
+        device, _ = await self._lookup(telegram_user_id, event.device_id, template=False)
         name = device.name if device is not None else event.device_id
         with use(translator(settings.language or "en")):
             text, line = status_texts(
@@ -139,10 +143,7 @@ class Notifier:
         self._submit(telegram_user_id, settings, category, event.device_id, text, line, ms)
 
     async def _event(self, telegram_user_id: int, event: DeviceEvent) -> None:
-        device = await self.directory.device(telegram_user_id, event.device_id)
-        template = (
-            await self.directory.template(telegram_user_id, device.product_id) if device else None
-        )
+        device, template = await self._lookup(telegram_user_id, event.device_id, template=True)
         spec = template.event(event.event_id) if template is not None else None
         # The template decides; without one, the push's own type; unknown counts as an alert,
         # since a missed alert costs more than an extra one.
@@ -163,6 +164,21 @@ class Notifier:
                 name, severity, spec.name if spec else event.event_id, params, ms=ms, tz=tz
             )
         self._submit(telegram_user_id, settings, severity, event.device_id, text, line, ms)
+
+    async def _lookup(
+        self, telegram_user_id: int, device_id: str, *, template: bool
+    ) -> tuple[KnownDevice | None, DataTemplate | None]:
+        """The device (and its product's template), or None for what did not come in time."""
+        try:
+            async with asyncio.timeout(LOOKUP_WAIT):
+                device = await self.directory.device(telegram_user_id, device_id)
+                if device is None or not template:
+                    return device, None
+                return device, await self.directory.template(telegram_user_id, device.product_id)
+        except TimeoutError:
+            # The read goes on (shielded) for the alerts after this one.
+            log.warning("device names not read within %g s; alerting with the id", LOOKUP_WAIT)
+            return None, None
 
     def _session_ended(self, telegram_user_id: int) -> None:
         # The listener forwards only the first rejection (it marks the account itself); the

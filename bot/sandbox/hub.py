@@ -64,6 +64,8 @@ class Hub:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
         self.subscribers: set[Subscriber] = set()
+        # DeviceId -> the sockets listening to it: a push visits its listeners, not every socket.
+        self._listening: dict[str, set[Subscriber]] = {}
         self._unsubscribe = state.subscribe(self._on_event)
         self._subscribed = asyncio.Event()  # set on every ActivePush, for wait_subscribed()
 
@@ -87,9 +89,7 @@ class Hub:
 
     def _on_event(self, event: PushEvent) -> None:
         text: str | None = None
-        for sub in self.subscribers:
-            if event.device_id not in sub.device_ids:
-                continue
+        for sub in self._listening.get(event.device_id, ()):
             user = self.state.user_by_token(sub.token)
             # A token that expired or lost the device since it subscribed hears nothing more.
             if user is None or not self.state.can_see_device(user.user_id, event.device_id):
@@ -113,6 +113,7 @@ class Hub:
                     sub.queue.put_nowait(json.dumps(reply, ensure_ascii=False))
         finally:
             self.subscribers.discard(sub)
+            self._listen(sub, set())
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
@@ -151,12 +152,26 @@ class Hub:
         wanted = [str(d) for d in params.get("DeviceIds") or []]
         if user is None:
             # The real cloud answers an empty list rather than an error for a bad token.
-            sub.token, sub.device_ids = "", set()
+            sub.token = ""
+            self._listen(sub, set())
             return {"error": "", "error_message": "", "data": {"deviceIds": []}, "reqId": req_id}
         allowed = [d for d in wanted if self.state.can_see_device(user.user_id, d)]
-        sub.token, sub.device_ids = token, set(allowed)
+        sub.token = token
+        self._listen(sub, set(allowed))
         self._subscribed.set()
         return {"error": "", "error_message": "", "data": {"deviceIds": allowed}, "reqId": req_id}
+
+    def _listen(self, sub: Subscriber, device_ids: set[str]) -> None:
+        """Make ``device_ids`` what the socket listens to, in the index as well."""
+        for device_id in sub.device_ids - device_ids:
+            listeners = self._listening.get(device_id)
+            if listeners is not None:
+                listeners.discard(sub)
+                if not listeners:
+                    del self._listening[device_id]
+        for device_id in device_ids - sub.device_ids:
+            self._listening.setdefault(device_id, set()).add(sub)
+        sub.device_ids = device_ids
 
     def _yun_api(self, sub: Subscriber, req_id: str, params: dict[str, Any]) -> dict[str, Any]:
         inner = params.get("ActionParams") or {}

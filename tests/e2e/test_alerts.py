@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import notify
 from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUser
 from bot.iot.push_events import DeviceEvent, Kind
 from bot.notify import Notifier
@@ -173,6 +174,19 @@ async def test_fault_and_status_changes_arrive(home: Home) -> None:
     await home.arrives(
         ann, f"Coffee machine plug went offline while I was disconnected, at {local}"
     )
+
+
+async def test_an_alert_waits_for_the_device_name_only_so_long(
+    home: Home, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cloud too slow to name the device does not hold the alert: it names the device by id."""
+    monkeypatch.setattr(notify, "LOOKUP_WAIT", 0.3)
+    ann = home.bot.tg.user(219, "Ann")
+    await home.bot.link(ann, "owner")
+    sandbox.control.inject(action="AppGetProducts", latency=3.0, count=1)
+    await home.event([ann], "sensor", "low_voltage", voltage=2.9)
+    alert = await home.arrives(ann, home.devices["sensor"], wait=2)
+    assert alert.text is not None and "low_voltage" in alert.text
 
 
 async def test_device_shared_with_a_friend_alerts_them_too(home: Home, sandbox: Sandbox) -> None:
