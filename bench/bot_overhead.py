@@ -41,6 +41,7 @@ from bot.app import build_application, polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import HomeApplication  # noqa: E402
 from bot.faketelegram import FakeTelegram, TestUser  # noqa: E402
+from bot.runner import freeze_startup_heap  # noqa: E402
 from bot.sandbox.server import Sandbox  # noqa: E402
 
 MIN_PERIOD = 1 / 25  # seconds between the bot's iterations: under AIORateLimiter's 30/s
@@ -157,7 +158,7 @@ async def _link(bot: HomeApplication, sandbox: Sandbox, user: TestUser) -> None:
     )
 
 
-async def main(iterations: int, warmup: int) -> None:
+async def main(iterations: int, warmup: int, freeze: bool) -> None:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as data_dir:
         async with (
@@ -184,6 +185,8 @@ async def main(iterations: int, warmup: int) -> None:
                 bot = Side(tg, tg.user(1001, "Ann"), app, CloudClock(app))
                 echo = Side(tg_echo, tg_echo.user(1001, "Ann"), echo_app)
                 await _link(app, sandbox, bot.user)
+                if freeze:  # as `python -m bot run` does once the bot is up
+                    freeze_startup_heap()
                 results = []
                 for scenario in SCENARIOS:
                     print(f"measuring: {scenario.name}", flush=True)
@@ -197,5 +200,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="skip the start-up heap freeze that `python -m bot run` does (for comparison)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.iterations, args.warmup))
+    print(f"start-up heap frozen: {'no' if args.no_freeze else 'yes'}")
+    asyncio.run(main(args.iterations, args.warmup, not args.no_freeze))

@@ -56,6 +56,8 @@ from bot.telegram_request import RetryingRateLimiter
 from bot.web import health_server, serving, webhook_server
 
 log = logging.getLogger(__name__)
+
+SANDBOX_FILE = "sandbox-cloud.pickle"  # the embedded sandbox's world, in the data directory
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 # Feature modules, in the order their handlers are tried; each has register(app).
@@ -122,12 +124,15 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if settings.use_sandbox and not settings.iot_api_url:
         from bot.sandbox.server import Sandbox
 
-        sandbox = await Sandbox().start()
+        # Kept beside the database, so a restart keeps the demo home and the sessions it issued.
+        sandbox = await Sandbox(state_file=settings.data_dir / SANDBOX_FILE).start()
+        # Passwords never reach the log, not even the demo's: README.md gives it.
         log.info(
-            "no IoT Explorer credentials set: running on the embedded sandbox cloud at %s "
-            "(demo sign-in: demo@example.com / %s)",
+            "no IoT Explorer credentials set: running on the embedded sandbox cloud at %s, "
+            "kept in %s (demo sign-in: %s, password in README.md)",
             sandbox.base_url,
-            sandbox.demo.owner.password,
+            sandbox.state_file,
+            sandbox.demo.owner.email,
         )
         endpoints = _sandbox_endpoints(sandbox)
         app_key, app_secret = sandbox.state.app_key, sandbox.state.app_secret

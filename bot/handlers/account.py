@@ -53,7 +53,7 @@ async def start(update: Update, context: HomeContext) -> int:
             return ConversationHandler.END
     account = context.services.store.get_account(user.id)
     if account is not None:
-        await message.reply_text(views.linked(account))
+        await message.reply_text(views.welcome_back(user.first_name, account))
         return ConversationHandler.END
     text, keyboard = views.welcome(user.first_name, Buttons(context, user.id))
     await message.reply_text(text, reply_markup=keyboard)

@@ -8,11 +8,13 @@ import importlib
 import json
 import logging
 import secrets
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from bot.iot import signing
+from bot.sandbox import saved as saved_world
 from bot.sandbox.control import SandboxControl, add_control_routes
 from bot.sandbox.faults import Faults
 from bot.sandbox.hub import Hub
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/exploreropen"
 WS_PATHS = ("/iotstudio_v2_weapp_1", "/ws/explorer")
 DEMO_HOME: web.AppKey[Any] = web.AppKey("demo_home")
+SAVE_EVERY = 60.0  # seconds between saves of a sandbox that keeps its world in a file
 TIMESTAMP_WINDOW = 300  # seconds a signed request may be old or early
 # Modules whose import registers the actions of one area of the API.
 ACTION_MODULES = (
@@ -147,11 +150,21 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         background: bool = True,
+        state_file: Path | None = None,
     ) -> None:
-        self.state = SandboxState(
-            app_key=app_key or f"sandbox{secrets.token_hex(6)}",
-            app_secret=app_secret or secrets.token_urlsafe(24),
+        """``state_file``: keep the world there across restarts (the bot's embedded sandbox);
+        it is read here when it exists and written every minute and at :meth:`stop`."""
+        self.state_file = state_file
+        saved = saved_world.load(state_file) if state_file is not None else None
+        self.state = (
+            saved.state
+            if saved is not None
+            else SandboxState(
+                app_key=app_key or f"sandbox{secrets.token_hex(6)}",
+                app_secret=app_secret or secrets.token_urlsafe(24),
+            )
         )
+        self._saved_demo = saved.demo if saved is not None else None
         self.server = SandboxServer(self.state)
         self.host, self.port = host, port
         self.demo_enabled = demo
@@ -186,7 +199,7 @@ class Sandbox:
         if self.demo_enabled:
             from bot.sandbox.demo import seed_demo
 
-            self.demo = seed_demo(self.state)
+            self.demo = self._saved_demo or seed_demo(self.state)
             self.server.app[DEMO_HOME] = self.demo
         self._runner = web.AppRunner(self.server.app, access_log=None)
         await self._runner.setup()
@@ -199,6 +212,9 @@ class Sandbox:
             from bot.sandbox.behaviour import background_tasks
 
             self._tasks = [asyncio.create_task(coro) for coro in background_tasks(self)]
+        if self.state_file is not None:
+            self.save()  # a first file at once; then every minute and at stop
+            self._tasks.append(asyncio.create_task(self._save_every(SAVE_EVERY)))
         log.info("sandbox cloud listening on %s", self.base_url)
         return self
 
@@ -217,6 +233,21 @@ class Sandbox:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.state_file is not None:
+            self.save()
+
+    def save(self) -> None:
+        """Write the world to ``state_file`` (see :mod:`bot.sandbox.saved`)."""
+        assert self.state_file is not None
+        try:
+            saved_world.save(self.state_file, self.state, self.demo)
+        except OSError as err:
+            log.warning("could not save the sandbox cloud to %s: %s", self.state_file, err)
+
+    async def _save_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            self.save()
 
     async def __aenter__(self) -> Sandbox:
         return await self.start()

@@ -309,6 +309,21 @@ class SandboxState:
     _listeners: list[Callable[[PushEvent], None]] = field(default_factory=list)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
+    # -- kept across restarts (bot/sandbox/saved.py) ---------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The world without what belongs to this run: sockets listening, a test's clock."""
+        data = dict(self.__dict__)
+        data["clock"] = None
+        data["_listeners"] = []
+        data["_seq"] = next(self._seq)
+        return data
+
+    def __setstate__(self, data: dict[str, Any]) -> None:
+        data["clock"] = time.time
+        data["_seq"] = itertools.count(data["_seq"])
+        self.__dict__.update(data)
+
     # -- time -----------------------------------------------------------------------------------
 
     def now(self) -> int:

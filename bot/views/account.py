@@ -79,6 +79,15 @@ def linked(account: Account) -> str:
     ).format(nickname=escape(account.nickname or account.iot_user_id))
 
 
+def welcome_back(first_name: str, account: Account) -> str:
+    """/start from someone already linked: who they are signed in as, and where to go."""
+    return _(
+        "Welcome back, {name}! You're signed in as <b>{nickname}</b>.\n\n"
+        "/devices shows your home, /scenes runs a scene, /help lists everything else. "
+        "/login signs in with another account."
+    ).format(name=escape(first_name), nickname=escape(account.nickname or account.iot_user_id))
+
+
 def method_name(method: str) -> str:
     return {
         "telegram": _("Continue with Telegram"),

@@ -20,20 +20,20 @@ class BotHarness:
     def __init__(self, tg: FakeTelegram, sandbox: Sandbox, data_dir: Path, **overrides: object):
         self.tg = tg
         self.sandbox = sandbox
-        self.settings = dataclasses.replace(
-            Settings(),
-            telegram_token=tg.token,
-            telegram_api_url=tg.url,
-            iot_api_url=sandbox.api_url,
-            iot_ws_url=sandbox.ws_url,
-            iot_app_key=sandbox.state.app_key,
-            iot_app_secret=sandbox.state.app_secret,
-            data_dir=data_dir,
-            secret_key="test-secret-key-for-e2e",
+        defaults: dict[str, object] = {
+            "telegram_token": tg.token,
+            "telegram_api_url": tg.url,
+            "iot_api_url": sandbox.api_url,
+            "iot_ws_url": sandbox.ws_url,
+            "iot_app_key": sandbox.state.app_key,
+            "iot_app_secret": sandbox.state.app_secret,
+            "data_dir": data_dir,
+            "secret_key": "test-secret-key-for-e2e",
             # Push is opt-in here: tests of alerts and live cards start it (start_push) or pass
             # push=True; the others would otherwise see alerts arrive between their steps.
-            **{"push": False, **overrides},  # type: ignore[arg-type]
-        )
+            "push": False,
+        }
+        self.settings = dataclasses.replace(Settings(), **{**defaults, **overrides})  # type: ignore[arg-type]
         self.app: HomeApplication | None = None
         self._running: contextlib.AsyncExitStack | None = None
 

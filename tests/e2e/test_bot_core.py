@@ -21,6 +21,19 @@ async def test_chinese_user_gets_chinese_text_and_menu(bot: BotHarness) -> None:
     assert dict(bot.tg.commands())["login"] == "Link your IoT Explorer account"
 
 
+async def test_start_when_already_linked_welcomes_back_without_a_sign_in_menu(
+    bot: BotHarness,
+) -> None:
+    ann = bot.tg.user(309, "Ann <&>")
+    await bot.link(ann)
+    again = await bot.say(ann, "/start")
+    assert "Welcome back, Ann <&>! You're signed in as Alex." in again.text
+    assert "/devices" in again.text and not again.all_buttons()
+    li = bot.tg.user(310, "Li", language_code="zh-hans")
+    await bot.link(li)
+    assert "欢迎回来，Li！" in (await bot.say(li, "/start")).text
+
+
 async def test_language_command_switches_and_follows_telegram_again(bot: BotHarness) -> None:
     ann = bot.tg.user(302, "Ann", language_code="en")
     menu = await bot.say(ann, "/language")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from bot.faketelegram import TestUser
 from bot.sandbox.server import Sandbox
-from tests.e2e.harness import BotHarness
+from tests.e2e.harness import BotHarness, running_bot
 
 
 async def _start_password_login(bot: BotHarness, user: TestUser) -> None:
@@ -116,3 +117,24 @@ async def test_no_plaintext_token_in_the_database(bot: BotHarness, sandbox: Sand
         sqlite3.connect(bot.settings.database_path).execute("SELECT token FROM accounts").fetchall()
     )
     assert rows and all(account.token not in row[0] for row in rows)
+
+
+async def test_on_the_embedded_sandbox_a_restart_keeps_the_user_signed_in(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    no_credentials = {"iot_api_url": "", "iot_ws_url": "", "iot_app_key": "", "iot_app_secret": ""}
+    async with running_bot(sandbox, tmp_path, **no_credentials) as bot:
+        embedded = bot.app.services.sandbox  # type: ignore[union-attr]
+        assert embedded is not None and embedded is not sandbox
+        ann = bot.tg.user(120, "Ann")
+        await _start_password_login(bot, ann)
+        await bot.say(ann, "demo@example.com")
+        await bot.tg.send(ann, "demo-pass-1234")
+        assert "You're signed in as Alex" in (await bot.tg.next_message(ann)).text
+        light = embedded.demo.devices["light"]
+        embedded.state.devices[light].alias = "Reading lamp"  # renamed in the vendor's app
+
+        await bot.restart()
+        assert bot.app.services.sandbox is not embedded  # type: ignore[union-attr]
+        devices = await bot.say(ann, "/devices")
+        assert "Reading lamp" in devices.text and "/login" not in devices.text
