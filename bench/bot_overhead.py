@@ -41,7 +41,7 @@ from bot.app import build_application, polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import HomeApplication  # noqa: E402
 from bot.faketelegram import FakeTelegram, TestUser  # noqa: E402
-from bot.runner import freeze_startup_heap  # noqa: E402
+from bot.heap import HeapKeeper  # noqa: E402
 from bot.sandbox.server import Sandbox  # noqa: E402
 
 MIN_PERIOD = 1 / 25  # seconds between the bot's iterations: under AIORateLimiter's 30/s
@@ -185,8 +185,8 @@ async def main(iterations: int, warmup: int, freeze: bool) -> None:
                 bot = Side(tg, tg.user(1001, "Ann"), app, CloudClock(app))
                 echo = Side(tg_echo, tg_echo.user(1001, "Ann"), echo_app)
                 await _link(app, sandbox, bot.user)
-                if freeze:  # as `python -m bot run` does once the bot is up
-                    freeze_startup_heap()
+                if freeze:  # as `python -m bot run` does once the bot is up (bot/heap.py)
+                    HeapKeeper().settle("the bot is up")
                 results = []
                 for scenario in SCENARIOS:
                     print(f"measuring: {scenario.name}", flush=True)
@@ -203,7 +203,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--no-freeze",
         action="store_true",
-        help="skip the start-up heap freeze that `python -m bot run` does (for comparison)",
+        help="skip the heap settling that `python -m bot run` does (for comparison)",
     )
     args = parser.parse_args()
     print(f"start-up heap frozen: {'no' if args.no_freeze else 'yes'}")

@@ -308,11 +308,12 @@ def rss_kb() -> int:
 
 
 async def the_bot(
-    info: dict[str, Any], child: Child, rate: float, count: int, warm_rate: float
+    info: dict[str, Any], child: Child, rate: float, count: int, warm_rate: float, heap: bool
 ) -> tuple[Run, Run, Startup]:
     """The real bot: the storm, the cold first round, and its start-up figures."""
     from bot.app import build_application, polling
     from bot.config import Settings
+    from bot.heap import HeapKeeper
     from bot.notify_queue import Pacing
     from bot.push_wiring import PUSH, start_push
     from bot.store import Account
@@ -348,6 +349,9 @@ async def the_bot(
                 )
             gc.collect()
             rss = [rss_kb()]  # before the listeners start, with the accounts stored
+            if heap:  # as `python -m bot run` does (bot/heap.py): settled once up, again when
+                app.heap_keeper = HeapKeeper()  # every listener has started
+                app.heap_keeper.settle("the bot is up")
             started = time.perf_counter()
             await start_push(app, pacing=Pacing(global_per_second=1e6, global_burst=1e6))
             assert app.services.extras is not None
@@ -402,12 +406,15 @@ def report(bare: Run, bot: Run) -> None:
     )
 
 
-async def main(accounts: int, devices: int, rate: float, seconds: float, warm: float) -> None:
+async def main(
+    accounts: int, devices: int, rate: float, seconds: float, warm: float, heap: bool
+) -> None:
     logging.basicConfig(level=logging.WARNING)
     count = int(rate * seconds)
     print(
         f"push pipeline: {accounts} accounts x {devices} devices, {rate:g} alerts/s for "
-        f"{seconds:g} s ({count} alerts); no global rate limit at the fake Telegram or the bot",
+        f"{seconds:g} s ({count} alerts); no global rate limit at the fake Telegram or the bot; "
+        f"heap keeper {'on' if heap else 'off'}",
         flush=True,
     )
     started = time.perf_counter()
@@ -415,7 +422,7 @@ async def main(accounts: int, devices: int, rate: float, seconds: float, warm: f
     print(f"cloud ready in {time.perf_counter() - started:.1f} s; bot...", flush=True)
     try:
         # The bot first, so that its memory figures come from a process nothing ran in before.
-        bot, cold, startup = await the_bot(info, child, rate, count, warm)
+        bot, cold, startup = await the_bot(info, child, rate, count, warm, heap)
         print("baseline...", flush=True)
         bare = await bare_clients(info, child, rate, count)
     finally:
@@ -444,5 +451,19 @@ if __name__ == "__main__":
     parser.add_argument(
         "--warm-rate", type=float, default=50.0, help="alerts a second in the cold first round"
     )
+    parser.add_argument(
+        "--no-heap-keeper",
+        action="store_true",
+        help="run without the heap settling that `python -m bot run` does (for comparison)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.accounts, args.devices, args.rate, args.seconds, args.warm_rate))
+    asyncio.run(
+        main(
+            args.accounts,
+            args.devices,
+            args.rate,
+            args.seconds,
+            args.warm_rate,
+            not args.no_heap_keeper,
+        )
+    )

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from bot.accounts import AccountManager
     from bot.callbacks import CallbackCodec
     from bot.config import Settings
+    from bot.heap import HeapKeeper
     from bot.iot.client import IotClient
     from bot.sandbox.server import Sandbox
     from bot.store import Store
@@ -36,6 +37,7 @@ class HomeApplication(Application[Any, Any, Any, Any, Any, Any]):
     settings: Settings
     store: Store
     services: Services
+    heap_keeper: HeapKeeper | None = None  # set by ``python -m bot run`` (bot/heap.py)
 
 
 class HomeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

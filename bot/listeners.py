@@ -26,8 +26,15 @@ class ListenerManager:
     """Keeps a PushListener for every linked account and hands their events to ``on_event``.
 
     ``on_event(telegram_user_id, event)`` may be a coroutine function; it is awaited before the
-    account's next push is read, so it should only enqueue. ``stagger`` is the pause between two
-    listener starts, so that a restart does not ask the cloud for every account's devices at once.
+    account's next push is read, so it should only enqueue.
+
+    At start-up every stored account gets a listener, and each first reads the account's
+    devices (a few cloud requests) before its socket subscribes. So that a restart does not ask
+    the cloud for every account at once, at most ``start_window`` listeners are starting at any
+    moment (a start ends when its socket is subscribed, its first attempt failed, or after
+    ``start_timeout`` seconds; a failed one goes on retrying by itself) and at most
+    ``start_rate`` start a second. The window adapts to the cloud: a slow cloud gets fewer
+    requests a second, a fast one is not held back by a fixed pause.
     """
 
     def __init__(
@@ -38,15 +45,24 @@ class ListenerManager:
         on_event: OnEvent,
         *,
         settings: PushSettings | None = None,
-        stagger: float = 0.05,
+        start_window: int = 16,
+        start_rate: float = 100.0,
+        start_timeout: float = 30.0,
         url: str | None = None,
+        on_started: Callable[[], None] | None = None,
     ) -> None:
+        """``on_started``: called once the start-up's listeners have all started (or tried)."""
         self.iot = iot
         self.store = store
         self.accounts = accounts
         self.on_event = on_event
         self.settings = settings or PushSettings()
-        self.stagger = stagger
+        self.start_window = max(1, start_window)
+        self.start_rate = start_rate
+        self.start_timeout = start_timeout
+        self.on_started = on_started
+        self.peak_starting = 0  # the most listeners that were starting at once (for tests, bench)
+        self._starting = 0
         self.url = url
         self._listeners: dict[int, PushListener] = {}
         self._owners: dict[int, str] = {}  # the IoT Explorer user each listener listens for
@@ -61,7 +77,7 @@ class ListenerManager:
         return MappingProxyType(self._listeners)
 
     async def start(self) -> None:
-        """Start a listener for every stored account, one every ``stagger`` seconds."""
+        """Start a listener for every stored account, paced as the class describes."""
         if self._started:
             return
         self._started = True
@@ -105,16 +121,43 @@ class ListenerManager:
             self._start_listener(telegram_user_id)
 
     async def _start_spread(self, user_ids: list[int]) -> None:
-        for index, user_id in enumerate(user_ids):
-            if index and self.stagger > 0:
-                await asyncio.sleep(self.stagger)  # pacing the cloud, not synchronization
-            if user_id not in self._listeners:
-                self._start_listener(user_id)
+        waiting = iter(user_ids)  # shared by the workers: each account is taken once
+        loop = asyncio.get_running_loop()
+        next_start = loop.time()
 
-    def _start_listener(self, telegram_user_id: int) -> None:
+        async def worker() -> None:
+            nonlocal next_start
+            for user_id in waiting:
+                if user_id in self._listeners:
+                    continue  # linked again meanwhile: refresh started it
+                now = loop.time()
+                spacing = 1 / self.start_rate if self.start_rate > 0 else 0.0
+                pause, next_start = next_start - now, max(now, next_start) + spacing
+                if pause > 0:
+                    await asyncio.sleep(pause)  # pacing the cloud, not synchronization
+                listener = self._start_listener(user_id)
+                if listener is None:
+                    continue
+                self._starting += 1
+                self.peak_starting = max(self.peak_starting, self._starting)
+                try:
+                    async with asyncio.timeout(self.start_timeout):
+                        await listener.settled()
+                except TimeoutError:
+                    log.info("push user %d: still connecting; starting the next", user_id)
+                finally:
+                    self._starting -= 1
+
+        workers = min(self.start_window, len(user_ids))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        log.info("push listeners started for %d accounts", len(user_ids))
+        if self.on_started is not None:
+            self.on_started()
+
+    def _start_listener(self, telegram_user_id: int) -> PushListener | None:
         account = self.store.get_account(telegram_user_id)
         if account is None or not account.token:
-            return  # unlinked since the list was read
+            return None  # unlinked since the list was read
         listener = PushListener(
             self.iot,
             functools.partial(self._subscription, telegram_user_id),
@@ -126,6 +169,7 @@ class ListenerManager:
         self._listeners[telegram_user_id] = listener
         self._owners[telegram_user_id] = account.iot_user_id
         listener.start()
+        return listener
 
     def _drop(self, telegram_user_id: int) -> None:
         listener = self._listeners.pop(telegram_user_id, None)

@@ -95,7 +95,15 @@ def _alert_bot(app: HomeApplication) -> ExtBot[None]:
 def _listener(app: HomeApplication, notifier: Notifier) -> ListenerManager:
     """A ListenerManager (one socket per linked account) feeding ``notifier.handle``."""
     services = app.services
-    return ListenerManager(services.iot, services.store, services.accounts, notifier.handle)
+    keeper = app.heap_keeper
+    return ListenerManager(
+        services.iot,
+        services.store,
+        services.accounts,
+        notifier.handle,
+        # Sockets and listeners live as long as their accounts: out of the collector's walks.
+        on_started=(lambda: keeper.settle("push listeners started")) if keeper else None,
+    )
 
 
 def _account_changed(app: HomeApplication, telegram_user_id: int) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 import sys
@@ -15,6 +14,7 @@ from bot import logs
 from bot.app import build_application, polling, webhook
 from bot.config import ConfigError, Settings, load
 from bot.context import HomeApplication
+from bot.heap import HeapKeeper
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +57,13 @@ def run() -> int:
     return 0
 
 
-def freeze_startup_heap() -> None:
-    """Keep what start-up built out of the garbage collector's full passes.
-
-    Modules, handlers, catalogs and the Application itself live as long as the process, yet every
-    full collection walks them: with python-telegram-bot, httpx, aiohttp and matplotlib imported
-    that walk is the bot's longest pause (tens of ms), landing on whichever update is in hand.
-    Collected once and then frozen, they are no longer walked; what the bot allocates afterwards
-    is collected as usual. Done once, by the process that owns the heap (``run``), not by tests
-    that build many applications in one process.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 async def serve(
     app: HomeApplication, stop: asyncio.Event | None = None, *, settle_heap: bool = False
 ) -> None:
     """Run ``app`` in the mode its settings choose until ``stop`` is set (or SIGINT/SIGTERM).
 
-    ``settle_heap``: once the bot is up, freeze what start-up built (:func:`freeze_startup_heap`).
+    ``settle_heap``: keep the collector's full passes short (:mod:`bot.heap`): the heap is
+    settled once the bot is up, again when every push listener has started, then hourly.
     """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -85,6 +72,8 @@ async def serve(
             loop.add_signal_handler(signum, stop.set)
     settings: Settings = app.settings
     mode = webhook if settings.webhook_mode else polling
+    keeper = HeapKeeper() if settle_heap else None
+    app.heap_keeper = keeper
     try:
         async with mode(app):
             if settings.webhook_mode:
@@ -97,9 +86,16 @@ async def serve(
                 )
             else:
                 log.info("running in polling mode")
-            if settle_heap:
-                freeze_startup_heap()
-            await stop.wait()
+            keeping = None
+            if keeper is not None:
+                keeper.settle("the bot is up")
+                keeping = asyncio.create_task(keeper.run(), name="heap-keeper")
+            try:
+                await stop.wait()
+            finally:
+                if keeping is not None:
+                    keeping.cancel()
+                    await asyncio.wait([keeping])
             log.info("stopping")
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -67,7 +67,7 @@ async def manager_for(
     def make(**options: Any) -> tuple[ListenerManager, Inbox]:
         inbox = Inbox()
         options.setdefault("settings", SETTINGS)
-        options.setdefault("stagger", 0.0)
+        options.setdefault("start_rate", 0.0)  # no pacing: as fast as the window allows
         manager = ListenerManager(client, accounts.store, accounts, inbox, **options)
         made.append(manager)
         return manager, inbox
@@ -92,7 +92,7 @@ async def test_starts_a_listener_per_stored_account_and_stops_them_all(
     await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
     await accounts.link(FRIEND, method="password", token=friend_token, expire_at=None)
     lamp = sandbox.control.create_device(demo.friend_family_id, "DEMOLIGHT1", "sams_lamp")
-    manager, inbox = manager_for(stagger=0.01)
+    manager, inbox = manager_for(start_rate=100.0)
     await manager.start()
     await inbox.next(kind(OWNER, Kind.CONNECTED))
     await inbox.next(kind(FRIEND, Kind.CONNECTED))
@@ -179,3 +179,44 @@ async def test_telegram_account_is_renewed_and_keeps_listening(
     assert event.device_id == lamp
     assert manager.listeners[NEWCOMER].running
     assert Kind.TOKEN_REJECTED not in [e.kind for _, e in inbox.seen]
+
+
+async def link_households(
+    count: int, sandbox: Sandbox, client: IotClient, accounts: AccountManager
+) -> list[int]:
+    """``count`` new users, each with a family and a lamp, linked to Telegram users 1000, 1001..."""
+    telegram_ids = []
+    for n in range(count):
+        email = f"household{n}@example.com"
+        user_id = sandbox.control.create_user(f"Household {n}", email=email, password="pw-12345678")
+        family_id = sandbox.control.create_family(user_id, f"Home {n}")
+        sandbox.control.create_device(family_id, "DEMOLIGHT1", f"lamp_{n}")
+        login = await client.login_email(email, "pw-12345678")
+        await accounts.link(1000 + n, method="password", token=login.token, expire_at=None)
+        telegram_ids.append(1000 + n)
+    return telegram_ids
+
+
+async def test_start_up_keeps_at_most_the_window_of_accounts_connecting_at_once(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox, client: IotClient
+) -> None:
+    households = await link_households(10, sandbox, client, accounts)
+    sandbox.control.inject(action="AppGetFamilyList", latency=0.05)  # starts overlap
+    manager, inbox = manager_for(start_window=3)
+    await manager.start()
+    for user_id in households:
+        await inbox.next(kind(user_id, Kind.CONNECTED))
+    assert manager.peak_starting == 3
+    assert all(manager.listeners[user_id].connected for user_id in households)
+
+
+async def test_an_account_slow_to_connect_does_not_hold_up_the_others(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox, client: IotClient
+) -> None:
+    slow, quick = await link_households(2, sandbox, client, accounts)
+    sandbox.control.inject(action="AppGetFamilyList", latency=1.5, count=1)  # the first start
+    manager, inbox = manager_for(start_window=1, start_timeout=0.2)
+    await manager.start()
+    await inbox.next(kind(quick, Kind.CONNECTED))
+    assert not manager.listeners[slow].connected  # still reading its devices
+    await inbox.next(kind(slow, Kind.CONNECTED))  # and it gets there by itself

@@ -85,6 +85,7 @@ class PushListener:
         self._down_since: float | None = None
         self._connected_at = 0.0
         self._wake = asyncio.Event()
+        self._settled = asyncio.Event()  # the first attempt ended: connected, failed or stopped
         self._resubscribe_wanted = False
         self._resubscribe_retry = False
         self._task: asyncio.Task[None] | None = None
@@ -116,6 +117,14 @@ class PushListener:
         if task is not asyncio.current_task():
             await asyncio.wait([task])
 
+    async def settled(self) -> bool:
+        """Return once the first attempt has ended; True if the socket is up and subscribed.
+
+        False means that attempt failed (the listener goes on retrying by itself) or stopped.
+        """
+        await self._settled.wait()
+        return self.connected
+
     async def wait(self) -> None:
         """Return when the listener has stopped (after stop() or a rejected token)."""
         if self._task is not None:
@@ -143,6 +152,7 @@ class PushListener:
                     log.info("%s: push socket failed: %s", self.label, _describe(err))
                 except Exception:  # never fatal: log it and reconnect like after any failure
                     log.exception("%s: push listener failed", self.label)
+                self._settled.set()
                 loop = asyncio.get_running_loop()
                 stable = self.connected and (
                     loop.time() - self._connected_at >= self.settings.stable_after
@@ -157,6 +167,7 @@ class PushListener:
                 await asyncio.sleep(delay)
         finally:
             self.connected = False
+            self._settled.set()
 
     async def _serve(self) -> None:
         subscription = self._subscription
@@ -176,6 +187,7 @@ class PushListener:
                 self._down_since = None
                 self._connected_at = asyncio.get_running_loop().time()
                 await self._dispatcher.emit(DeviceEvent(Kind.CONNECTED))
+                self._settled.set()
                 await self._keep_alive(socket, reader)
             finally:
                 self._socket = None
