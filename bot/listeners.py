@@ -19,6 +19,8 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+HISTORY_READS = 16  # event-history reads in flight at once, over every account's listener
+
 OnEvent = Callable[[int, DeviceEvent], Awaitable[None] | None]
 
 
@@ -61,6 +63,8 @@ class ListenerManager:
         self.start_rate = start_rate
         self.start_timeout = start_timeout
         self.on_started = on_started
+        # Reading back the events of an outage: at most 16 history reads at once for all accounts.
+        self._history_reads = asyncio.Semaphore(HISTORY_READS)
         self.peak_starting = 0  # the most listeners that were starting at once (for tests, bench)
         self._starting = 0
         self.url = url
@@ -164,6 +168,7 @@ class ListenerManager:
             settings=self.settings,
             url=self.url,
             label=f"push user {telegram_user_id}",
+            reads=self._history_reads,
         )
         listener.subscribe(functools.partial(self._deliver, telegram_user_id, listener))
         self._listeners[telegram_user_id] = listener

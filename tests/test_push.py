@@ -278,6 +278,58 @@ async def test_dropped_socket_reconnects_and_subscribes_again(
     assert listener.connected and not any(e.missed for e in events.seen)
 
 
+async def test_events_posted_while_the_socket_was_down_are_read_back_once(
+    listen: Listen, client: IotClient, sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    sensor = demo.devices["sensor"]
+    gate = await Gate(sandbox.port).start()
+    _, events = listen(
+        for_token(client, owner_token), url=f"ws://127.0.0.1:{gate.port}{WS_PATHS[0]}"
+    )
+    try:
+        await events.next(Kind.CONNECTED)
+        sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.9})
+        assert (await events.next(Kind.EVENT)).missed is False  # live, before the outage
+        gate.shut()
+        await events.next(Kind.DISCONNECTED)
+        sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.1})  # nobody listens
+        sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.1})  # twice, really
+        posted = sandbox.state.events[sensor][-1].time_ms
+        gate.is_open = True
+        await events.next(Kind.CONNECTED)  # read back before CONNECTED
+        sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.0})  # live again
+        await events.next(Kind.EVENT)
+        handed_on = [e for e in events.seen if e.kind is Kind.EVENT]
+        assert [(e.params["voltage"], e.missed) for e in handed_on] == [
+            (2.9, False),
+            (2.1, True),
+            (2.1, True),
+            (2.0, False),
+        ]
+        assert handed_on[1].time_ms == posted // 1000 * 1000  # when it happened, not when read
+        assert handed_on[1].event_type == "alert" and handed_on[1].event_id == "low_voltage"
+    finally:
+        await gate.close()
+
+
+async def test_an_event_both_pushed_and_read_back_is_handed_on_once(
+    listen: Listen, client: IotClient, sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    sensor = demo.devices["sensor"]
+    listener, events = listen(for_token(client, owner_token))
+    await events.next(Kind.CONNECTED)
+    sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.5})
+    await events.next(Kind.EVENT)
+    # The socket drops right after that push: the read-back finds it in the history too.
+    assert await sandbox.control.drop_sockets() == 1
+    await events.next(Kind.DISCONNECTED)
+    await events.next(Kind.CONNECTED)
+    assert listener.connected
+    sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.4})
+    await events.next(Kind.EVENT)
+    assert [e.params["voltage"] for e in events.seen if e.kind is Kind.EVENT] == [2.5, 2.4]
+
+
 @pytest.mark.parametrize(("outage", "missed"), [(120.0, True), (5.0, False)])
 async def test_long_outage_reports_what_changed_unseen(
     listen: Listen,

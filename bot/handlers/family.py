@@ -11,7 +11,7 @@ from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.family_rooms import family_of, valid_name
-from bot.handlers.share_links import explain, link_url, linked_or_say, links, refusals_as_alerts
+from bot.handlers.share_links import explain, link_url, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.families import Family
@@ -65,7 +65,6 @@ async def family_command(update: Update, context: HomeContext) -> None:
 
 
 @on_button("fam.list")
-@refusals_as_alerts
 async def show_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _list_view(context, user_id)
@@ -73,7 +72,6 @@ async def show_list(update: Update, context: HomeContext, callback: Callback) ->
 
 
 @on_button("fam.open")
-@refusals_as_alerts
 async def show_family(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _card_view(context, user_id, callback.args[0])
@@ -81,7 +79,6 @@ async def show_family(update: Update, context: HomeContext, callback: Callback) 
 
 
 @on_button("fam.use")
-@refusals_as_alerts
 async def use_family(update: Update, context: HomeContext, callback: Callback) -> None:
     """Make the family the one /devices and the other commands show."""
     user_id, query = _query(update)
@@ -97,7 +94,6 @@ async def use_family(update: Update, context: HomeContext, callback: Callback) -
 
 
 @on_button("fam.new")
-@refusals_as_alerts
 async def ask_new_family(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     assert query.message is not None
@@ -126,7 +122,6 @@ async def new_family_typed(
 
 
 @on_button("fam.rename")
-@refusals_as_alerts
 async def ask_family_name(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     family = await family_of(context, user_id, callback.args[0])
@@ -160,7 +155,6 @@ async def family_name_typed(
 
 
 @on_button("fam.invite")
-@refusals_as_alerts
 async def invite(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppInviteMember, then a message with the deep link to forward."""
     user_id, query = _query(update)
@@ -204,7 +198,6 @@ async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
 
 
 @on_button("fam.join")
-@refusals_as_alerts
 async def join(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppJoinFamily with the link's token; the new family becomes the current one."""
     user_id, query = _query(update)
@@ -226,14 +219,12 @@ async def join(update: Update, context: HomeContext, callback: Callback) -> None
 
 
 @on_button("fam.decline")
-@refusals_as_alerts
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     await query.edit_message_text(views.declined())
 
 
 @on_button("fam.kick")
-@refusals_as_alerts
 async def confirm_kick(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     family_id, member_id = callback.args[0], callback.args[1]
@@ -255,7 +246,6 @@ async def confirm_kick(update: Update, context: HomeContext, callback: Callback)
 
 
 @on_button("fam.kick_yes")
-@refusals_as_alerts
 async def kick(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteFamilyMember (the cloud refuses anyone but the admin), then the family."""
     user_id, query = _query(update)
@@ -270,7 +260,6 @@ async def kick(update: Update, context: HomeContext, callback: Callback) -> None
 
 
 @on_button("fam.leave")
-@refusals_as_alerts
 async def confirm_leave(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     family = await family_of(context, user_id, callback.args[0])
@@ -282,7 +271,6 @@ async def confirm_leave(update: Update, context: HomeContext, callback: Callback
 
 
 @on_button("fam.leave_yes")
-@refusals_as_alerts
 async def leave(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppExitFamily; the current family moves to another one if it was this one."""
     user_id, query = _query(update)

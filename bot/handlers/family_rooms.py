@@ -8,7 +8,6 @@ from telegram import CallbackQuery, Update
 
 from bot.callbacks import Callback
 from bot.context import HomeContext
-from bot.handlers.share_links import refusals_as_alerts
 from bot.iot.models.families import Family, Room
 from bot.routing import Buttons, expect_text, on_button, on_text
 from bot.views import family as views
@@ -65,7 +64,6 @@ async def _room(
 
 
 @on_button("fam.rooms")
-@refusals_as_alerts
 async def show_rooms(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _rooms_view(context, user_id, callback.args[0])
@@ -73,7 +71,6 @@ async def show_rooms(update: Update, context: HomeContext, callback: Callback) -
 
 
 @on_button("fam.room")
-@refusals_as_alerts
 async def show_room(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
@@ -85,7 +82,6 @@ async def show_room(update: Update, context: HomeContext, callback: Callback) ->
 
 
 @on_button("fam.room_new")
-@refusals_as_alerts
 async def ask_new_room(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     assert query.message is not None
@@ -115,7 +111,6 @@ async def new_room_typed(
 
 
 @on_button("fam.room_ren")
-@refusals_as_alerts
 async def ask_room_name(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
@@ -147,7 +142,6 @@ async def room_name_typed(
 
 
 @on_button("fam.room_del")
-@refusals_as_alerts
 async def confirm_room_delete(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
@@ -159,7 +153,6 @@ async def confirm_room_delete(update: Update, context: HomeContext, callback: Ca
 
 
 @on_button("fam.room_del_yes")
-@refusals_as_alerts
 async def delete_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteRoom, then the rooms."""
     user_id, query = _query(update)

@@ -13,7 +13,6 @@ from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.errors_text import describe
-from bot.handlers.share_links import refusals_as_alerts
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.messages import Message, MessageCategory, MessageCursor, MessageType
@@ -89,7 +88,6 @@ async def inbox_command(update: Update, context: HomeContext) -> None:
 
 
 @on_button("inb.cat")
-@refusals_as_alerts
 async def show_category(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _page_view(context, user_id, _category(callback.args[0]), 0)
@@ -97,7 +95,6 @@ async def show_category(update: Update, context: HomeContext, callback: Callback
 
 
 @on_button("inb.page")
-@refusals_as_alerts
 async def show_page(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     category, page = _category(callback.args[0]), int(callback.args[1])
@@ -106,7 +103,6 @@ async def show_page(update: Update, context: HomeContext, callback: Callback) ->
 
 
 @on_button("inb.del")
-@refusals_as_alerts
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteMessage, then the same page again."""
     user_id, query = _query(update)
@@ -122,7 +118,6 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
 
 
 @on_button("inb.acc")
-@refusals_as_alerts
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """Accept an invitation: bind the shared device or join the family; the message then goes."""
     user_id, query = _query(update)

@@ -12,7 +12,6 @@ first (keeping the link), and showing why the cloud refused a link or a button.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -23,10 +22,8 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
 from bot.errors_text import describe
-from bot.routing import ButtonHandler
 from bot.secrets import SecretKeyError
 from bot.store import Store
 from bot.views.sharing import link_first
@@ -149,28 +146,3 @@ async def explain(update: Update, context: HomeContext, err: Exception) -> None:
         await update.callback_query.edit_message_text(text)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
-
-
-ALERT_MAX = 200  # characters Telegram shows in a callback query alert
-
-
-def refusals_as_alerts(handler: ButtonHandler) -> ButtonHandler:
-    """Show a refused or failed cloud call as an alert over the menu, which stays as it was.
-
-    The error handler can't do it: the dispatcher has answered the query by the time it runs.
-    """
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: HomeContext, callback: Callback) -> None:
-        try:
-            await handler(update, context, callback)
-        except Exception as err:
-            text = describe(err)
-            if text is None:
-                raise
-            if context.query_answered and update.effective_chat is not None:
-                await context.bot.send_message(update.effective_chat.id, text)
-            else:
-                await answer_query(update, context, text[:ALERT_MAX], alert=True)
-
-    return guarded

@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.handlers.share_links import explain, linked_or_say, links, refusals_as_alerts
+from bot.handlers.share_links import explain, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.sharing import SharedDevice
@@ -57,7 +57,6 @@ async def open_share_link(update: Update, context: HomeContext, rest: str) -> No
 
 
 @on_button("shr.accept")
-@refusals_as_alerts
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppBindUserShareDevice with the link's token; explains a used or expired one."""
     user_id, query = _query(update)
@@ -74,7 +73,6 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
 
 
 @on_button("shr.decline")
-@refusals_as_alerts
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     await query.edit_message_text(views.declined())
@@ -102,7 +100,6 @@ async def shared_command(update: Update, context: HomeContext) -> None:
 
 
 @on_button("shd.list")
-@refusals_as_alerts
 async def shared_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     devices = await _shared_with_me(context, user_id)
@@ -111,7 +108,6 @@ async def shared_list(update: Update, context: HomeContext, callback: Callback) 
 
 
 @on_button("shd.drop")
-@refusals_as_alerts
 async def confirm_drop(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     device_id = callback.args[0]
@@ -128,7 +124,6 @@ async def confirm_drop(update: Update, context: HomeContext, callback: Callback)
 
 
 @on_button("shd.drop_yes")
-@refusals_as_alerts
 async def drop(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveUserShareDevice, then the refreshed list."""
     user_id, query = _query(update)

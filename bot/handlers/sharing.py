@@ -12,7 +12,7 @@ from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.errors_text import describe
-from bot.handlers.share_links import link_url, links, refusals_as_alerts
+from bot.handlers.share_links import link_url, links
 from bot.handlers.shared import KIND
 from bot.i18n import N_, _
 from bot.iot import errors
@@ -92,7 +92,6 @@ async def _device_picker(context: HomeContext, user_id: int) -> views.View:
 
 
 @on_button("shr.list")
-@refusals_as_alerts
 async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _device_picker(context, user_id)
@@ -100,7 +99,6 @@ async def device_list(update: Update, context: HomeContext, callback: Callback) 
 
 
 @on_button("shr.menu")
-@refusals_as_alerts
 async def share_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """The share menu of one device (also the device card's "Share" button)."""
     user_id, query = _query(update)
@@ -111,7 +109,6 @@ async def share_menu(update: Update, context: HomeContext, callback: Callback) -
 
 
 @on_button("shr.link")
-@refusals_as_alerts
 async def create_link(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppCreateShareDeviceToken, then a message with the deep link and its expiry."""
     user_id, query = _query(update)
@@ -139,7 +136,6 @@ async def create_link(update: Update, context: HomeContext, callback: Callback) 
 
 
 @on_button("shr.users")
-@refusals_as_alerts
 async def share_users(update: Update, context: HomeContext, callback: Callback) -> None:
     """Who outside the family has the device (AppListShareDeviceUsers)."""
     user_id = _query(update)[0]
@@ -167,7 +163,6 @@ async def _show_users(update: Update, context: HomeContext, user_id: int, device
 
 
 @on_button("shr.revoke")
-@refusals_as_alerts
 async def confirm_revoke(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     device_id, other = callback.args[0], callback.args[1]
@@ -186,7 +181,6 @@ async def confirm_revoke(update: Update, context: HomeContext, callback: Callbac
 
 
 @on_button("shr.revoke_yes")
-@refusals_as_alerts
 async def revoke(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveShareDeviceUser, then the refreshed list."""
     user_id = _query(update)[0]
@@ -200,7 +194,6 @@ async def revoke(update: Update, context: HomeContext, callback: Callback) -> No
 
 
 @on_button("shr.invite")
-@refusals_as_alerts
 async def ask_invitee(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _device_or_say(update, context, user_id, callback.args[0])

@@ -27,6 +27,7 @@ from bot.iot.push_dispatch import (
     parse_device_change,
 )
 from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push_missed import MissedEvents
 from bot.iot.push_transport import (
     INVALID_TOKEN,
     PushSettings,
@@ -67,7 +68,11 @@ class PushListener:
         url: str | None = None,
         label: str = "push",
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        reads: asyncio.Semaphore | None = None,
     ) -> None:
+        """``clock`` measures outages, ``wall`` dates them for the event history; ``reads`` is
+        a gate on history reads shared by every account's listener (bot/iot/push_missed.py)."""
         self.settings = settings or PushSettings()
         self.url = url or iot.endpoints.websocket
         self.label = label
@@ -78,6 +83,14 @@ class PushListener:
         self._clock = clock  # measures outages (tests move it instead of waiting a minute)
         self._dispatcher = Dispatcher(label, self.settings.callback_timeout)
         self._seen = SeenFrames(self.settings.dedup_size)
+        self._missed = MissedEvents(
+            iot,
+            label=label,
+            look_back=self.settings.events_look_back,
+            remember=self.settings.events_remembered,
+            reads=reads,
+            wall=wall,
+        )
         self._subscription: Subscription | None = None
         self._read_at = 0.0  # when the provider last answered (clock seconds)
         self._online: dict[str, bool] = {}  # last known state, to tell what an outage hid
@@ -157,6 +170,8 @@ class PushListener:
                 stable = self.connected and (
                     loop.time() - self._connected_at >= self.settings.stable_after
                 )
+                # Even before CONNECTED (a drop while reading back): events may be missed now.
+                self._missed.went_down()
                 if self.connected:
                     self.connected = False
                     self._down_since = self._clock()
@@ -183,6 +198,7 @@ class PushListener:
             try:
                 await self._subscribe(socket, subscription)
                 await self._catch_up(socket)
+                await self._read_back_events(socket)
                 self.connected = True
                 self._down_since = None
                 self._connected_at = asyncio.get_running_loop().time()
@@ -304,6 +320,17 @@ class PushListener:
                 kind = Kind.ONLINE if status.online else Kind.OFFLINE
                 await self._dispatcher.emit(DeviceEvent(kind, status.device_id, missed=True))
 
+    async def _read_back_events(self, socket: PushSocket) -> None:
+        """Hand on the events the devices posted while the socket was down (before CONNECTED)."""
+        if self._subscription is None or self._missed.down_since is None:
+            return
+        try:
+            found = await self._missed.read_back(self._subscription.token, socket.accepted)
+        except errors.InvalidToken:
+            raise _TokenRejected from None
+        for event in found:
+            await self._dispatcher.emit(event)
+
     async def _on_push(self, message: dict[str, Any]) -> None:
         if message.get("action") != "DeviceChange":
             log.debug("%s: ignored a %s push", self.label, message.get("action"))
@@ -320,6 +347,9 @@ class PushListener:
             return
         if self._seen.seen(event.device_id, event.seq):
             log.debug("%s: dropped a duplicate push (Seq %d)", self.label, event.seq)
+            return
+        if event.kind is Kind.EVENT and self._missed.is_repeat(event):
+            log.debug("%s: dropped an event already read back", self.label)
             return
         if event.kind in (Kind.ONLINE, Kind.OFFLINE):
             self._online[event.device_id] = event.kind is Kind.ONLINE

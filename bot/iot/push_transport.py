@@ -40,6 +40,10 @@ class PushSettings:
     # once, a thousand accounts come back without a thousand device-list reads.
     devices_max_age: float = 600.0
     dedup_size: int = 1000  # (DeviceId, Seq) pairs remembered per account
+    # Events posted while the socket was down are read back from the history, at most this far
+    # back (seconds); this many recent events are remembered to hand each on once.
+    events_look_back: float = 3600.0
+    events_remembered: int = 128
     callback_timeout: float = 10.0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import time
@@ -24,7 +25,7 @@ from bot import notify
 from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUser
 from bot.iot.push_events import DeviceEvent, Kind
 from bot.notify import Notifier
-from bot.push_wiring import notifier_of, start_push, stop_push
+from bot.push_wiring import PUSH, notifier_of, start_push, stop_push
 from bot.sandbox.server import Sandbox
 from bot.sandbox.state import ShareGrant
 from tests.e2e.harness import BotHarness
@@ -374,6 +375,34 @@ async def test_alerts_queued_when_the_bot_stops_arrive_after_restart_once(home: 
     await home.arrives(ann, "2.8 V")
     texts = _texts(bot, ann)
     assert texts.count("2.9 V") == 1 and texts.count("Living room light is offline") == 1
+
+
+async def test_sockets_dropped_again_and_again_lose_no_alert_and_repeat_none(
+    home: Home, sandbox: Sandbox
+) -> None:
+    manager = home.bot.app.services.extras[PUSH]  # type: ignore[union-attr,index]
+    # Reconnect within 50 ms rather than backing off towards a minute, as a cloud that keeps
+    # dropping sockets would make the listener do: the test needs no minutes.
+    manager.settings = dataclasses.replace(
+        manager.settings, reconnect_initial=0.01, reconnect_max=0.05
+    )
+    ann = home.bot.tg.user(217, "Ann")
+    await home.bot.link(ann, "owner")
+    sensor = home.devices["sensor"]
+    sent = [round(2.0 + i / 10, 1) for i in range(6)]
+    for voltage in sent:
+        await home.listening([ann], sensor)  # the socket is up (again)...
+        await sandbox.control.drop_sockets()  # ...the cloud drops it, and an alert comes now
+        sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": voltage})
+
+    def voltages() -> list[float]:
+        return [float(v) for v in re.findall(r"Voltage: ([\d.]+) V", _texts(home.bot, ann))]
+
+    await home.bot.tg.wait_for(lambda: set(voltages()) == set(sent), timeout=10, chat=ann)
+    await home.listening([ann], sensor)
+    sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 1.5})  # live, afterwards
+    await home.arrives(ann, "1.5 V")
+    assert sorted(voltages()) == sorted([*sent, 1.5])  # each exactly once
 
 
 async def test_a_storm_of_200_events_arrives_whole_in_a_few_messages(

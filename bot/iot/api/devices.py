@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.iot.api.device_history import DeviceHistoryApi, device_params
+from bot.iot.api.paging import walk_pages
 from bot.iot.models._fields import integer, records
 from bot.iot.models.devices import (
     Device,
@@ -47,15 +48,12 @@ class DevicesApi(DeviceHistoryApi):
 
     async def list_all_devices(self, token: str, family_id: str, room_id: str = "") -> list[Device]:
         """Every device of the family (or room), following the pages to the end."""
-        seen: dict[str, Device] = {}
-        offset = 0
-        while True:
+
+        async def fetch(offset: int) -> tuple[tuple[Device, ...], int]:
             page = await self.list_devices(token, family_id, room_id, offset=offset)
-            for device in page.devices:
-                seen.setdefault(device.device_id, device)
-            offset += len(page.devices)
-            if not page.devices or offset >= page.total:
-                return list(seen.values())
+            return page.devices, page.total
+
+        return await walk_pages(fetch, page_size=PAGE_LIMIT, key=lambda d: d.device_id)
 
     async def device_statuses(self, token: str, device_ids: Sequence[str]) -> list[DeviceStatus]:
         """AppGetDeviceStatuses: which of these devices are online now."""
@@ -149,15 +147,14 @@ class DevicesApi(DeviceHistoryApi):
     async def _all_pages(
         self, action: str, base: dict[str, Any], token: str
     ) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        while True:
-            params = {**base, "Offset": len(rows), "Limit": PAGE_LIMIT}
+        async def fetch(offset: int) -> tuple[list[dict[str, Any]], int | None]:
+            params = {**base, "Offset": offset, "Limit": PAGE_LIMIT}
             reply = data_of(await self.call(action, params, token=token, read=True))
-            page = records(reply, "DeviceList")
-            rows += page
             # Total comes as a string here (reference); integer() reads either.
-            if not page or len(rows) >= integer(reply, "Total", default=len(rows)):
-                return rows
+            total = integer(reply, "Total") if "Total" in reply else None
+            return records(reply, "DeviceList"), total
+
+        return await walk_pages(fetch, page_size=PAGE_LIMIT)
 
 
 def _gateway_params(gateway_id: str) -> dict[str, str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
-
 from bot.iot.api.base import ApiMixin
+from bot.iot.api.paging import walk_pages
 from bot.iot.models.families import (
     Family,
     FamilyDetail,
@@ -49,9 +47,12 @@ class FamiliesApi(ApiMixin):
 
     async def list_all_families(self, token: str) -> list[Family]:
         """Every family of the caller, following Offset/Limit to the end."""
-        return await _collect(
-            lambda offset: self.list_families(token, offset, PAGE_LIMIT), lambda p: p.families
-        )
+
+        async def fetch(offset: int) -> tuple[tuple[Family, ...], int]:
+            page = await self.list_families(token, offset, PAGE_LIMIT)
+            return page.families, page.total
+
+        return await walk_pages(fetch, page_size=PAGE_LIMIT)
 
     async def describe_family(self, token: str, family_id: str) -> FamilyDetail:
         """AppDescribeFamily: name, address and times of a family the caller belongs to."""
@@ -88,10 +89,12 @@ class FamiliesApi(ApiMixin):
 
     async def list_all_rooms(self, token: str, family_id: str) -> list[Room]:
         """Every room of a family, following Offset/Limit to the end."""
-        return await _collect(
-            lambda offset: self.list_rooms(token, family_id, offset, PAGE_LIMIT),
-            lambda p: p.rooms,
-        )
+
+        async def fetch(offset: int) -> tuple[tuple[Room, ...], int]:
+            page = await self.list_rooms(token, family_id, offset, PAGE_LIMIT)
+            return page.rooms, page.total
+
+        return await walk_pages(fetch, page_size=PAGE_LIMIT)
 
     # -- members and invitations ------------------------------------------------------------------
 
@@ -130,30 +133,9 @@ class FamiliesApi(ApiMixin):
 
     async def list_all_family_members(self, token: str, family_id: str) -> list[Member]:
         """Every member of a family, following Offset/Limit to the end."""
-        return await _collect(
-            lambda offset: self.list_family_members(token, family_id, offset, PAGE_LIMIT),
-            lambda p: p.members,
-        )
 
+        async def fetch(offset: int) -> tuple[tuple[Member, ...], int]:
+            page = await self.list_family_members(token, family_id, offset, PAGE_LIMIT)
+            return page.members, page.total
 
-class _Paged(Protocol):
-    @property
-    def total(self) -> int: ...
-
-
-_P = TypeVar("_P", bound=_Paged)
-_T = TypeVar("_T")
-
-
-async def _collect(
-    fetch: Callable[[int], Awaitable[_P]], items_of: Callable[[_P], tuple[_T, ...]]
-) -> list[_T]:
-    """Fetch pages from offset 0 until Total is reached or a page comes back empty."""
-    collected: list[_T] = []
-    while True:
-        page = await fetch(len(collected))
-        items = items_of(page)
-        collected.extend(items)
-        # An empty page ends the walk even if Total promised more (a list shrank meanwhile).
-        if not items or len(collected) >= page.total:
-            return collected
+        return await walk_pages(fetch, page_size=PAGE_LIMIT)

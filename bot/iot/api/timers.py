@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.iot.api.base import ApiMixin
 from bot.iot.api.control import device_params, json_text
+from bot.iot.api.paging import walk_pages
 from bot.iot.models._fields import integer, records, text
 from bot.iot.models.timers import Timer
 from bot.iot.replies import data_of
@@ -64,22 +65,15 @@ class TimersApi(ApiMixin):
 
     async def list_timers(self, token: str, device_id: str) -> list[Timer]:
         """AppGetTimerList, every page: all of the device's timers."""
-        timers: list[Timer] = []
-        seen: set[str] = set()
-        offset = 0
-        while True:
+
+        async def fetch(offset: int) -> tuple[list[Timer], int | None]:
             params = {**device_params(device_id), "Offset": offset, "Limit": TIMER_PAGE}
             reply = data_of(await self.call("AppGetTimerList", params, token=token, read=True))
-            page = [Timer.from_dict(item) for item in records(reply, "TimerList")]
-            offset += len(page)
-            # A list that changes between pages may repeat a timer at a page boundary.
-            fresh = [t for t in page if t.timer_id not in seen]
-            seen.update(t.timer_id for t in fresh)
-            timers.extend(fresh)
             total = integer(reply, "Total")
-            # Total decides; a reply without it ends at the first short page.
-            if not page or (offset >= total if total else len(page) < TIMER_PAGE):
-                return timers
+            page = [Timer.from_dict(item) for item in records(reply, "TimerList")]
+            return page, total or None  # a reply without Total ends at its first short page
+
+        return await walk_pages(fetch, page_size=TIMER_PAGE, key=lambda t: t.timer_id)
 
 
 def _timer_params(
