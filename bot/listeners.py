@@ -15,6 +15,7 @@ from bot.iot.client import IotClient
 from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
 from bot.iot.push_events import DeviceEvent, Kind
 from bot.iot.push_transport import INVALID_TOKEN
+from bot.push_resume import ResumePoints
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,13 @@ class ListenerManager:
         start_timeout: float = 30.0,
         url: str | None = None,
         on_started: Callable[[], None] | None = None,
+        checkpoint_every: float = 60.0,
     ) -> None:
-        """``on_started``: called once the start-up's listeners have all started (or tried)."""
+        """``on_started``: called once the start-up's listeners have all started (or tried).
+
+        ``checkpoint_every``: seconds between saves of every listener's resume point
+        (bot/push_resume.py), also saved at stop; the next start reads back from them.
+        """
         self.iot = iot
         self.store = store
         self.accounts = accounts
@@ -63,6 +69,8 @@ class ListenerManager:
         self.start_rate = start_rate
         self.start_timeout = start_timeout
         self.on_started = on_started
+        self.checkpoint_every = checkpoint_every
+        self.resume_points = ResumePoints(store)
         # Reading back the events of an outage: at most 16 history reads at once for all accounts.
         self._history_reads = asyncio.Semaphore(HISTORY_READS)
         self.peak_starting = 0  # the most listeners that were starting at once (for tests, bench)
@@ -93,9 +101,15 @@ class ListenerManager:
         ]
         log.info("starting push listeners for %d accounts", len(user_ids))
         self._track(self._start_spread(user_ids), "push-listeners-start")
+        self._track(self._checkpoints(), "push-resume-checkpoints")
 
     async def stop(self) -> None:
-        """Stop every listener and background task; returns when all are done."""
+        """Stop every listener and background task; returns when all are done.
+
+        Where each listener is gets saved first, so the next start reads back from here.
+        """
+        if self._started:
+            self.save_resume_points()
         self._started = False
         tasks = list(self._tasks)
         for task in tasks:
@@ -124,6 +138,26 @@ class ListenerManager:
         if account is not None and account.token and not account.token_problem_notified:
             self._start_listener(telegram_user_id)
 
+    def save_resume_points(self) -> int:
+        """Save every running listener's resume point now; returns how many."""
+        return self.resume_points.save(self._points())
+
+    def _points(self) -> list[tuple[int, dict[str, Any]]]:
+        return [
+            (user_id, listener.resume_point())
+            for user_id, listener in self._listeners.items()
+            if listener.running
+        ]
+
+    async def _checkpoints(self) -> None:
+        while True:
+            await asyncio.sleep(self.checkpoint_every)  # a schedule, not synchronization
+            points = self._points()  # taken here, on the loop; written in a thread
+            try:
+                await asyncio.to_thread(self.resume_points.save, points)
+            except Exception:
+                log.exception("could not save the push listeners' resume points")
+
     async def _start_spread(self, user_ids: list[int]) -> None:
         waiting = iter(user_ids)  # shared by the workers: each account is taken once
         loop = asyncio.get_running_loop()
@@ -139,7 +173,7 @@ class ListenerManager:
                 pause, next_start = next_start - now, max(now, next_start) + spacing
                 if pause > 0:
                     await asyncio.sleep(pause)  # pacing the cloud, not synchronization
-                listener = self._start_listener(user_id)
+                listener = self._start_listener(user_id, resume=True)
                 if listener is None:
                     continue
                 self._starting += 1
@@ -158,7 +192,10 @@ class ListenerManager:
         if self.on_started is not None:
             self.on_started()
 
-    def _start_listener(self, telegram_user_id: int) -> PushListener | None:
+    def _start_listener(
+        self, telegram_user_id: int, *, resume: bool = False
+    ) -> PushListener | None:
+        """Start the account's listener; ``resume``: read back from where the last run left off."""
         account = self.store.get_account(telegram_user_id)
         if account is None or not account.token:
             return None  # unlinked since the list was read
@@ -171,6 +208,9 @@ class ListenerManager:
             reads=self._history_reads,
         )
         listener.subscribe(functools.partial(self._deliver, telegram_user_id, listener))
+        point = self.resume_points.get(telegram_user_id) if resume else None
+        if point is not None:
+            listener.resume_from(point)
         self._listeners[telegram_user_id] = listener
         self._owners[telegram_user_id] = account.iot_user_id
         listener.start()
@@ -179,6 +219,7 @@ class ListenerManager:
     def _drop(self, telegram_user_id: int) -> None:
         listener = self._listeners.pop(telegram_user_id, None)
         self._owners.pop(telegram_user_id, None)
+        self.resume_points.forget(telegram_user_id)
         if listener is not None:
             self._track(listener.stop(), f"push-listener-stop {telegram_user_id}")
 

@@ -95,12 +95,23 @@ def _alert_delivery(db: Database) -> None:
     db.table("alert_snoozes").create_index(["until"])
 
 
+def _push_resume(db: Database) -> None:
+    # Where each account's push listener left off (bot/push_resume.py): when it last knew its
+    # socket was up, and the events it had handed on, so a restart reads back what came meanwhile.
+    db.table("push_resume").create(
+        {"telegram_user_id": int, "since": float, "memory": str},
+        pk="telegram_user_id",
+        not_null={"since", "memory"},
+    )
+
+
 # Append only: a released step is never edited, a change is a new step.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _accounts_and_settings,
     _callback_payloads,
     _ptb_persistence,
     _alert_delivery,
+    _push_resume,
 )
 
 

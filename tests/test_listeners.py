@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,39 @@ async def test_an_account_slow_to_connect_does_not_hold_up_the_others(
     await inbox.next(kind(quick, Kind.CONNECTED))
     assert not manager.listeners[slow].connected  # still reading its devices
     await inbox.next(kind(slow, Kind.CONNECTED))  # and it gets there by itself
+
+
+async def test_a_restart_reads_back_the_alerts_posted_while_the_bot_was_down(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
+    sensor = demo.devices["sensor"]
+    before, inbox = manager_for()
+    await before.start()
+    await inbox.next(kind(OWNER, Kind.CONNECTED))
+    sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.9})
+    await inbox.next(kind(OWNER, Kind.EVENT))
+    await before.stop()
+    sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.2})  # nobody listens
+
+    after, inbox = manager_for()
+    await after.start()
+    _, missed = await inbox.next(kind(OWNER, Kind.EVENT))
+    assert missed.params == {"voltage": 2.2} and missed.missed
+    await inbox.next(kind(OWNER, Kind.CONNECTED))
+    sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.0})
+    await inbox.next(kind(OWNER, Kind.EVENT))
+    handed_on = [e.params["voltage"] for _, e in inbox.seen if e.kind is Kind.EVENT]
+    assert handed_on == [2.2, 2.0]  # 2.9, delivered before the stop, not again
+
+
+async def test_a_resume_point_older_than_the_look_back_is_not_read_back(
+    manager_for: Any, accounts: AccountManager, sandbox: Sandbox, owner_token: str
+) -> None:
+    await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
+    manager, inbox = manager_for()
+    day_ago = time.time() - 86400
+    manager.resume_points.save([(OWNER, {"since": day_ago, "live": [], "read": [], "handed": []})])
+    await manager.start()
+    await inbox.next(kind(OWNER, Kind.CONNECTED))
+    assert ("AppListEventHistory", "") not in sandbox.server.requests

@@ -130,6 +130,14 @@ class PushListener:
         if task is not asyncio.current_task():
             await asyncio.wait([task])
 
+    def resume_point(self) -> dict[str, Any]:
+        """Where this listener is, for a restarted bot to read back from (push_missed.py)."""
+        return self._missed.snapshot(self.connected)
+
+    def resume_from(self, point: dict[str, Any]) -> None:
+        """Before start(): read back the events since ``point`` once connected."""
+        self._missed.restore(point)
+
     async def settled(self) -> bool:
         """Return once the first attempt has ended; True if the socket is up and subscribed.
 

@@ -67,6 +67,33 @@ class MissedEvents:
         self._wall = wall
         self.down_since: float | None = None  # wall-clock seconds; None = nothing to read back
 
+    def snapshot(self, connected: bool) -> dict[str, Any]:
+        """What a restarted bot needs to read back from here: since when, and what was handed on.
+
+        ``connected``: the socket is up now, so reading back would start now.
+        """
+        since = self._wall() if connected or self.down_since is None else self.down_since
+        return {
+            "since": since,
+            "live": [list(k) for k in self._live],
+            "read": [list(k) for k in self._read],
+            "handed": [[*key, n] for key, n in self._handed.items()],
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Continue from a snapshot: the first connection reads back from its ``since``.
+
+        One older than ``look_back`` is ignored: a bot down that long starts afresh.
+        """
+        since = float(snapshot.get("since", 0))
+        if self._wall() - since > self.look_back:
+            return
+        self.down_since = since
+        self._live.extend(_key(k) for k in snapshot.get("live", []))
+        self._read.extend(_key(k) for k in snapshot.get("read", []))
+        for *key, count in snapshot.get("handed", []):
+            self._handed[_key(key)] = int(count)
+
     def went_down(self) -> None:
         """The socket closed; the first close of an outage marks where reading back starts."""
         if self.down_since is None:
@@ -138,6 +165,11 @@ class MissedEvents:
     async def _history(self, token: str, device_id: str, start: int, end: int) -> list[Any]:
         async with self._reads:
             return await self._iot.event_history(token, device_id, start=start, end=end)
+
+
+def _key(values: Iterable[Any]) -> Key:
+    device, event, params, at = values
+    return (str(device), str(event), str(params), int(at))
 
 
 def _near(keys: Iterable[Key], key: Key) -> Key | None:

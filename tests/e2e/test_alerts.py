@@ -377,6 +377,25 @@ async def test_alerts_queued_when_the_bot_stops_arrive_after_restart_once(home: 
     assert texts.count("2.9 V") == 1 and texts.count("Living room light is offline") == 1
 
 
+async def test_an_alert_posted_while_the_bot_was_down_arrives_after_restart_once(
+    home: Home, sandbox: Sandbox
+) -> None:
+    bot, ann = home.bot, home.bot.tg.user(218, "Ann")
+    await bot.link(ann, "owner")
+    await home.event([ann], "sensor", "low_voltage", voltage=2.7)
+    await home.arrives(ann, "2.7 V")
+    await stop_push(bot.app)  # type: ignore[arg-type]
+    await bot.stop()  # a deploy: the bot is down...
+    sandbox.control.trigger_event(home.devices["sensor"], "low_voltage", {"voltage": 2.3})
+    await bot.start()  # ...and back
+    await start_push(bot.app)  # type: ignore[arg-type]
+    await home.arrives(ann, "2.3 V")
+    await home.event([ann], "sensor", "low_voltage", voltage=2.2)
+    await home.arrives(ann, "2.2 V")
+    texts = _texts(bot, ann)
+    assert texts.count("2.7 V") == 1 and texts.count("2.3 V") == 1
+
+
 async def test_sockets_dropped_again_and_again_lose_no_alert_and_repeat_none(
     home: Home, sandbox: Sandbox
 ) -> None:

@@ -1,0 +1,58 @@
+"""Where every account's push listener left off, kept in SQLite across restarts.
+
+A listener remembers when its socket went down and which events it handed on
+(bot/iot/push_missed.py). Saved here at a clean stop and every minute while running, that lets
+the next start read back the alerts the devices posted while the bot was down (a deploy, a
+crash): each once after a clean stop; after a crash, those from the last minute before it may
+come twice, which beats not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ResumePoints:
+    """The push_resume table: replace them all at once, read one account's."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def save(self, points: Iterable[tuple[int, dict[str, Any]]]) -> int:
+        """Replace the stored points with ``points`` ((telegram user id, point)); returns how many."""
+        rows = [
+            (user_id, float(point["since"]), json.dumps(point, separators=(",", ":")))
+            for user_id, point in points
+        ]
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM push_resume")
+            db.conn.executemany(
+                "INSERT INTO push_resume (telegram_user_id, since, memory) VALUES (?, ?, ?)", rows
+            )
+        return len(rows)
+
+    def get(self, telegram_user_id: int) -> dict[str, Any] | None:
+        """The account's stored point, or None (never saved, or unreadable)."""
+        rows = self._store.rows(
+            "SELECT memory FROM push_resume WHERE telegram_user_id = ?", [telegram_user_id]
+        )
+        if not rows:
+            return None
+        try:
+            point = json.loads(rows[0]["memory"])
+        except ValueError:
+            log.warning("push user %d: unreadable resume point ignored", telegram_user_id)
+            return None
+        return point if isinstance(point, dict) else None
+
+    def forget(self, telegram_user_id: int) -> None:
+        self._store.execute(
+            "DELETE FROM push_resume WHERE telegram_user_id = ?", [telegram_user_id]
+        )
