@@ -24,7 +24,11 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 300.0  # a user's devices are read again after this long
 MISS_SECONDS = 30.0  # an unknown device triggers a re-read at most this often
-MAX_USERS = 2000  # users kept in memory; the least recently used are forgotten
+# Users kept in memory; the least recently used are forgotten. Every linked account can alert at
+# any moment, so this should hold them all: at 2,000, a storm over 5,000 accounts evicted each
+# user before its next alert and every alert cost four cloud reads (bench/README.md). An entry is
+# ~10 KB, so 10,000 users are ~100 MB.
+MAX_USERS = 10_000
 # Users whose devices are read at once. A burst of first alerts after a restart would otherwise
 # queue a thousand reads in the HTTP pool, whose bookkeeping grows with the queue squared: none
 # would finish in time. In line, they finish one after the other.
