@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.handlers.family_rooms import family_of, valid_name
+from bot.handlers.family_rooms import family_of, typed_name
 from bot.handlers.share_links import explain, link_url, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
@@ -108,10 +108,8 @@ async def new_family_typed(
     """AppCreateFamily; a user without a current family gets this one as current."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    name = valid_name(text)
+    name = await typed_name(context, update, text, "fam.new", ())
     if name is None:
-        expect_text(context, message.chat_id, "fam.new")
-        await message.reply_text(views.bad_name())
         return
     services = context.services
     family_id = await services.accounts.run(user.id, partial(services.iot.create_family, name=name))
@@ -139,10 +137,8 @@ async def family_name_typed(
     """AppModifyFamily with the typed name (the address is kept as it is)."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    name = valid_name(text)
+    name = await typed_name(context, update, text, "fam.rename", args)
     if name is None:
-        expect_text(context, message.chat_id, "fam.rename", *args)
-        await message.reply_text(views.bad_name())
         return
     family_id, accounts, iot = args[0], context.services.accounts, context.services.iot
     detail = await accounts.run(user.id, partial(iot.describe_family, family_id=family_id))

@@ -23,6 +23,19 @@ def valid_name(text: str) -> str | None:
     return name
 
 
+async def typed_name(
+    context: HomeContext, update: Update, text: str, route: str, args: tuple[str, ...]
+) -> str | None:
+    """The family or room name typed for ``route``; else says why and waits for another."""
+    message = update.effective_message
+    assert message is not None
+    name = valid_name(text)
+    if name is None:
+        expect_text(context, message.chat_id, route, *args)
+        await message.reply_text(views.bad_name())
+    return name
+
+
 def _query(update: Update) -> tuple[int, CallbackQuery]:
     user, query = update.effective_user, update.callback_query
     assert user is not None and query is not None
@@ -96,10 +109,8 @@ async def new_room_typed(
     """AppCreateRoom with the typed name, then the rooms."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    name = valid_name(text)
+    name = await typed_name(context, update, text, "fam.room_new", args)
     if name is None:
-        expect_text(context, message.chat_id, "fam.room_new", *args)
-        await message.reply_text(views.bad_name())
         return
     iot = context.services.iot
     await context.services.accounts.run(
@@ -128,10 +139,8 @@ async def room_name_typed(
     """AppModifyRoom with the typed name, then the rooms."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    name = valid_name(text)
+    name = await typed_name(context, update, text, "fam.room_ren", args)
     if name is None:
-        expect_text(context, message.chat_id, "fam.room_ren", *args)
-        await message.reply_text(views.bad_name())
         return
     iot = context.services.iot
     await context.services.accounts.run(
