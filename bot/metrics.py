@@ -7,7 +7,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from telegram import Update
 
 log = logging.getLogger(__name__)
@@ -26,7 +35,12 @@ class BotMetrics:
         self.started = time.monotonic()
         self.cloud_reachable: bool | None = None  # how the last cloud call went; None: no call yet
         self._sockets_source: Callable[[], float] | None = None
+        self._waiting_source: Callable[[], float] | None = None
         registry = self.registry
+        # The process's memory, CPU and open files, and the garbage collector's passes: the
+        # numbers an operator watches next to the bot's own (prometheus_client's collectors).
+        for collector in (PROCESS_COLLECTOR, GC_COLLECTOR, PLATFORM_COLLECTOR):
+            registry.register(collector)
         self.updates = Counter(
             "bot_updates", "Telegram updates handled, by type", ["type"], registry=registry
         )
@@ -46,7 +60,13 @@ class BotMetrics:
         self.push_sockets = Gauge(
             "bot_push_sockets_connected", "Push websockets connected now", registry=registry
         )
-        self.push_sockets.set_function(self._sockets_now)
+        self.push_sockets.set_function(lambda: self._read(self._sockets_source, "push sockets"))
+        self.alerts_waiting = Gauge(
+            "bot_alerts_waiting",
+            "Alerts in the outbox not yet delivered (paced, retried, or a chat that blocked the bot)",
+            registry=registry,
+        )
+        self.alerts_waiting.set_function(lambda: self._read(self._waiting_source, "outbox"))
         self.alerts_delivered = Counter(
             "bot_alerts_delivered", "Alert messages sent to chats", registry=registry
         )
@@ -76,6 +96,10 @@ class BotMetrics:
         """Where the push-sockets gauge reads its value when scraped (None: 0)."""
         self._sockets_source = source
 
+    def set_waiting_source(self, source: Callable[[], float] | None) -> None:
+        """Where the alerts-waiting gauge reads its value when scraped (None: 0)."""
+        self._waiting_source = source
+
     def record_alert_delivered(self, n: int = 1) -> None:
         """``n`` alert messages were sent."""
         self.alerts_delivered.inc(n)
@@ -92,13 +116,14 @@ class BotMetrics:
         """Every metric in the Prometheus text format."""
         return generate_latest(self.registry)
 
-    def _sockets_now(self) -> float:
-        if self._sockets_source is None:
+    @staticmethod
+    def _read(source: Callable[[], float] | None, what: str) -> float:
+        if source is None:
             return 0.0
         try:
-            return float(self._sockets_source())
+            return float(source())
         except Exception:  # a scrape must not fail because a feature's counter did
-            log.exception("the push sockets source failed")
+            log.exception("the %s gauge's source failed", what)
             return 0.0
 
 

@@ -127,3 +127,4 @@ def _count_in_metrics(app: HomeApplication, notifier: Notifier, manager: Listene
     counters.set_sockets_source(
         lambda: sum(1 for listener in manager.listeners.values() if listener.connected)
     )
+    counters.set_waiting_source(notifier.outbox.count)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import notify
+from bot import metrics, notify
 from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUser
 from bot.iot.push_events import DeviceEvent, Kind
 from bot.notify import Notifier
@@ -353,9 +353,18 @@ async def test_a_blocked_chat_gets_its_alerts_when_the_user_is_back(home: Home) 
     await home.bot.tg.wait_for(
         lambda: any(c.error_code == 403 for c in home.bot.tg.calls("sendMessage"))
     )
+    scrape = metrics.of(home.bot.app)
+    assert scrape is not None
+    assert "bot_alerts_waiting 1.0" in scrape.exposition().decode()  # kept, not dropped
     await home.bot.tg.send(ann, "/help")  # writing to the bot unblocks it
     await home.arrives(ann, "2.9 V")
     assert _texts(home.bot, ann).count("2.9 V") == 1
+    # The row goes once Telegram has taken the message, just after the fake recorded it.
+    await home.bot.tg.wait_for(lambda: "bot_alerts_waiting 0.0" in scrape.exposition().decode())
+    exposition = scrape.exposition().decode()
+    # The process's own figures are there too, for the operator's dashboards.
+    assert "process_resident_memory_bytes" in exposition
+    assert "python_gc_collections_total" in exposition
 
 
 async def test_alerts_queued_when_the_bot_stops_arrive_after_restart_once(home: Home) -> None:
