@@ -14,6 +14,7 @@ from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
 from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push_missed import ProductsWithEvents
 from bot.iot.push_transport import INVALID_TOKEN
 from bot.push_resume import ResumePoints
 from bot.store import Store
@@ -73,6 +74,7 @@ class ListenerManager:
         self.resume_points = ResumePoints(store)
         # Reading back the events of an outage: at most 16 history reads at once for all accounts.
         self._history_reads = asyncio.Semaphore(HISTORY_READS)
+        self._eventful = ProductsWithEvents(iot)  # read back only devices that post events
         self.peak_starting = 0  # the most listeners that were starting at once (for tests, bench)
         self._starting = 0
         self.url = url
@@ -206,6 +208,7 @@ class ListenerManager:
             url=self.url,
             label=f"push user {telegram_user_id}",
             reads=self._history_reads,
+            products=self._eventful,
         )
         listener.subscribe(functools.partial(self._deliver, telegram_user_id, listener))
         point = self.resume_points.get(telegram_user_id) if resume else None

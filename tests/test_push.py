@@ -18,6 +18,7 @@ from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscri
 from bot.iot.push import token_provider as for_token
 from bot.iot.push_dispatch import Dispatcher, SeenFrames, parse_device_change
 from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push_missed import ProductsWithEvents
 from bot.iot.push_transport import reconnect_delay
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import WS_PATHS, Sandbox
@@ -310,6 +311,38 @@ async def test_events_posted_while_the_socket_was_down_are_read_back_once(
         assert handed_on[1].event_type == "alert" and handed_on[1].event_id == "low_voltage"
     finally:
         await gate.close()
+
+
+async def test_only_devices_whose_product_posts_events_are_read_back(
+    listen: Listen, client: IotClient, sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    state = sandbox.state
+    eventful = {
+        device_id
+        for device_id, device in state.devices.items()
+        if device.family_id == demo.family_id
+        and state.products[device.product_id].data_template.get("events")
+    }
+    assert demo.devices["sensor"] in eventful and demo.devices["gateway"] not in eventful
+    products = ProductsWithEvents(client)
+    _, events = listen(for_token(client, owner_token), products=products)
+    await events.next(Kind.CONNECTED)
+    reads = len(sandbox.server.requests)
+    assert await sandbox.control.drop_sockets() == 1
+    sandbox.control.trigger_event(demo.devices["sensor"], "low_voltage", {"voltage": 2.6})
+    assert (await events.next(Kind.EVENT)).missed
+    history = [a for a, _ in sandbox.server.requests[reads:] if a == "AppListEventHistory"]
+    assert len(history) == len(eventful) < len(listener_devices(sandbox))
+    # A second outage asks no product again: they are known for an hour.
+    reads = len(sandbox.server.requests)
+    await events.next(Kind.CONNECTED)
+    assert await sandbox.control.drop_sockets() == 1
+    await events.next(Kind.CONNECTED)
+    assert ("AppGetProducts", "") not in sandbox.server.requests[reads:]
+
+
+def listener_devices(sandbox: Sandbox) -> list[str]:
+    return [d for s in sandbox.server.hub.subscribers for d in s.device_ids]
 
 
 async def test_an_event_both_pushed_and_read_back_is_handed_on_once(

@@ -27,7 +27,7 @@ from bot.iot.push_dispatch import (
     parse_device_change,
 )
 from bot.iot.push_events import DeviceEvent, Kind
-from bot.iot.push_missed import MissedEvents
+from bot.iot.push_missed import MissedEvents, ProductsWithEvents
 from bot.iot.push_transport import (
     INVALID_TOKEN,
     PushSettings,
@@ -70,9 +70,11 @@ class PushListener:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         reads: asyncio.Semaphore | None = None,
+        products: ProductsWithEvents | None = None,
     ) -> None:
-        """``clock`` measures outages, ``wall`` dates them for the event history; ``reads`` is
-        a gate on history reads shared by every account's listener (bot/iot/push_missed.py)."""
+        """``clock`` measures outages, ``wall`` dates them for the event history; ``reads`` (a
+        gate on history reads) and ``products`` (which products post events) are shared by
+        every account's listener (bot/iot/push_missed.py)."""
         self.settings = settings or PushSettings()
         self.url = url or iot.endpoints.websocket
         self.label = label
@@ -89,6 +91,7 @@ class PushListener:
             look_back=self.settings.events_look_back,
             remember=self.settings.events_remembered,
             reads=reads,
+            products=products,
             wall=wall,
         )
         self._subscription: Subscription | None = None

@@ -39,6 +39,56 @@ def _params_key(params: dict[str, Any]) -> str:
 
 
 Key = tuple[str, str, str, int]  # device, event, params (canonical JSON), Unix seconds
+PRODUCT_TTL = 3600.0  # seconds a product's "has events" is trusted before it is read again
+
+
+class ProductsWithEvents:
+    """Which products' DataTemplates define events at all, shared by every account's listener.
+
+    A light or a plug posts no events, so reading its history after an outage is a wasted
+    request; most devices in a home are such. Products are few and shared by many accounts, so
+    each is read (AppGetProducts) once an hour at most. When it can't be told, the device is read.
+    """
+
+    def __init__(self, iot: IotClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._iot = iot
+        self._clock = clock
+        self._known: dict[str, tuple[bool, float]] = {}  # product id -> (has events, when read)
+        # One read at a time: when the cloud drops every socket, a thousand listeners come back
+        # asking about the same few products; the first reads them, the others find them known.
+        self._lock = asyncio.Lock()
+
+    async def only_eventful(self, token: str, device_ids: Iterable[str]) -> list[str]:
+        """The devices of ``device_ids`` whose product may post events."""
+        ids = sorted(device_ids)
+        if self._stale(ids):
+            async with self._lock:
+                stale = self._stale(ids)
+                if stale:
+                    try:
+                        products = await self._iot.get_products(token, stale)
+                    except errors.InvalidToken:
+                        raise
+                    except errors.IotError as err:
+                        log.info("products not read (%s); reading every device's events", err)
+                        return ids
+                    now = self._clock()
+                    for product_id in stale:  # one the cloud did not describe: read its devices
+                        self._known[product_id] = (True, now)
+                    for product in products:
+                        self._known[product.product_id] = (bool(product.template.events), now)
+        return [d for d in ids if self._known.get(_product_of(d), (True, 0.0))[0]]
+
+    def _stale(self, device_ids: list[str]) -> list[str]:
+        now = self._clock()
+        products = {_product_of(d) for d in device_ids}
+        return sorted(
+            p for p in products if p not in self._known or now - self._known[p][1] > PRODUCT_TTL
+        )
+
+
+def _product_of(device_id: str) -> str:
+    return device_id.partition("/")[0]
 
 
 class MissedEvents:
@@ -52,11 +102,13 @@ class MissedEvents:
         look_back: float = 3600.0,
         remember: int = 128,
         reads: asyncio.Semaphore | None = None,
+        products: ProductsWithEvents | None = None,
         wall: Callable[[], float] = time.time,
     ) -> None:
         """``look_back``: the longest outage read back (seconds); ``remember``: live and read-back
         events kept for matching; ``reads``: a gate shared by every account, so that a cloud
-        dropping every socket at once is not answered with every account's reads at once."""
+        dropping every socket at once is not answered with every account's reads at once;
+        ``products``: which devices can post events at all (None: read every device)."""
         self._iot = iot
         self.label = label
         self.look_back = look_back
@@ -64,6 +116,7 @@ class MissedEvents:
         self._read: deque[Key] = deque(maxlen=remember)  # read back, no live push seen yet
         self._handed: dict[Key, int] = {}  # history records handed on (read or matched live)
         self._reads = reads or asyncio.Semaphore(4)
+        self._products = products
         self._wall = wall
         self.down_since: float | None = None  # wall-clock seconds; None = nothing to read back
 
@@ -122,6 +175,8 @@ class MissedEvents:
         end = int(now) + SKEW
         ids = sorted(device_ids)
         try:
+            if self._products is not None:
+                ids = await self._products.only_eventful(token, ids)
             pages = await asyncio.gather(*(self._history(token, d, start, end) for d in ids))
         except errors.InvalidToken:
             raise
