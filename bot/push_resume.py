@@ -20,21 +20,31 @@ log = logging.getLogger(__name__)
 
 
 class ResumePoints:
-    """The push_resume table: replace them all at once, read one account's."""
+    """The push_resume table: save the running listeners' points, read one account's."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
 
     def save(self, points: Iterable[tuple[int, dict[str, Any]]]) -> int:
-        """Replace the stored points with ``points`` ((telegram user id, point)); returns how many."""
+        """Store ``points`` ((telegram user id, point)) over those accounts' old ones.
+
+        An account without a point now keeps its old one: a listener not started yet (a stop
+        during a start-up spread) still reads back from where it was. Points of accounts no
+        longer linked go. Returns how many were written.
+        """
         rows = [
             (user_id, float(point["since"]), json.dumps(point, separators=(",", ":")))
             for user_id, point in points
         ]
         with self._store.transaction() as db:
-            db.execute("DELETE FROM push_resume")
             db.conn.executemany(
-                "INSERT INTO push_resume (telegram_user_id, since, memory) VALUES (?, ?, ?)", rows
+                "INSERT OR REPLACE INTO push_resume (telegram_user_id, since, memory) "
+                "VALUES (?, ?, ?)",
+                rows,
+            )
+            db.execute(
+                "DELETE FROM push_resume WHERE telegram_user_id NOT IN "
+                "(SELECT telegram_user_id FROM accounts)"
             )
         return len(rows)
 

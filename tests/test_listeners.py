@@ -257,3 +257,20 @@ async def test_a_resume_point_older_than_the_look_back_is_not_read_back(
     await manager.start()
     await inbox.next(kind(OWNER, Kind.CONNECTED))
     assert ("AppListEventHistory", "") not in sandbox.server.requests
+
+
+async def test_a_stop_before_a_listener_started_keeps_its_resume_point(
+    manager_for: Any, accounts: AccountManager, owner_token: str, friend_token: str
+) -> None:
+    await accounts.link(OWNER, method="password", token=owner_token, expire_at=None)
+    await accounts.link(FRIEND, method="password", token=friend_token, expire_at=None)
+    manager, _ = manager_for()
+    an_hour_ago = time.time() - 3000
+    point = {"since": an_hour_ago, "live": [], "read": [], "handed": []}
+    manager.resume_points.save([(OWNER, point), (FRIEND, point), (NEWCOMER, point)])
+    assert manager.resume_points.get(NEWCOMER) is None  # not a linked account: gone
+    manager.resume_points.save([])  # a stop while neither listener had started yet
+    assert manager.resume_points.get(OWNER) == point
+    await accounts.unlink(FRIEND)
+    manager.resume_points.save([])
+    assert manager.resume_points.get(FRIEND) is None
