@@ -50,6 +50,6 @@ class HeapKeeper:
         try:
             while True:
                 await asyncio.sleep(self.every)  # a schedule, not synchronization
-                self.settle("hourly" if self.every == 3600.0 else "periodic")
+                self.settle("periodic")
         finally:
             gc.unfreeze()
