@@ -1,13 +1,12 @@
 """Reading a user's home from the cloud for the device screens: families, devices, cards.
 
-Every call goes through the AccountManager with the user's token. Product templates change
-rarely and are the same for every user, so they are cached per ProductId for a few minutes.
+Every call goes through the AccountManager with the user's token. Product templates come
+through the bot's one ProductCache (bot/iot/product_cache.py), shared with the push listeners.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -17,39 +16,12 @@ from bot.iot import errors
 from bot.iot.models.devices import Device, DeviceData, Product
 from bot.iot.models.families import Family, Room
 from bot.iot.models.sharing import SharedDevice, SharedDevicePage
+from bot.iot.product_cache import ProductCache
 
 T = TypeVar("T")
-PRODUCT_TTL = 300.0  # seconds a product's template is reused
 SHARED_PAGE = 100  # AppListUserShareDevices: Limit at most 100
 SHARED_MAX_OFFSET = 500  # ... and Offset at most 500
 _GONE = (errors.NotFound, errors.NoPermission, errors.InvalidParameter)
-
-
-class ProductCache:
-    """Products by ProductId, each kept for ``ttl`` seconds after it was fetched."""
-
-    def __init__(self, ttl: float = PRODUCT_TTL, clock: Callable[[], float] = time.monotonic):
-        self.ttl = ttl
-        self._clock = clock
-        self._products: dict[str, tuple[float, Product]] = {}
-
-    async def products(
-        self,
-        product_ids: Iterable[str],
-        fetch: Callable[[list[str]], Awaitable[list[Product]]],
-    ) -> dict[str, Product]:
-        """The products of these ids, fetching only the ones missing or stale."""
-        now = self._clock()
-        wanted = list(dict.fromkeys(pid for pid in product_ids if pid))
-        missing = [
-            pid
-            for pid in wanted
-            if pid not in self._products or now - self._products[pid][0] > self.ttl
-        ]
-        if missing:
-            for product in await fetch(missing):
-                self._products[product.product_id] = (now, product)
-        return {pid: self._products[pid][1] for pid in wanted if pid in self._products}
 
 
 def _extras(services: Services) -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import Any
 from bot.accounts import AccountManager, SessionExpired
 from bot.iot import errors
 from bot.iot.client import IotClient
+from bot.iot.product_cache import ProductCache
 from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
 from bot.iot.push_events import DeviceEvent, Kind
 from bot.iot.push_missed import ProductsWithEvents
@@ -55,11 +56,14 @@ class ListenerManager:
         url: str | None = None,
         on_started: Callable[[], None] | None = None,
         checkpoint_every: float = 60.0,
+        products: ProductCache | None = None,
     ) -> None:
         """``on_started``: called once the start-up's listeners have all started (or tried).
 
         ``checkpoint_every``: seconds between saves of every listener's resume point
         (bot/push_resume.py), also saved at stop; the next start reads back from them.
+
+        ``products``: the bot's ProductCache, to read back only devices that post events.
         """
         self.iot = iot
         self.store = store
@@ -74,7 +78,7 @@ class ListenerManager:
         self.resume_points = ResumePoints(store)
         # Reading back the events of an outage: at most 16 history reads at once for all accounts.
         self._history_reads = asyncio.Semaphore(HISTORY_READS)
-        self._eventful = ProductsWithEvents(iot)  # read back only devices that post events
+        self._eventful = ProductsWithEvents(iot, products)  # only devices that post events
         self.peak_starting = 0  # the most listeners that were starting at once (for tests, bench)
         self._starting = 0
         self.url = url

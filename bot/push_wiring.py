@@ -17,6 +17,7 @@ from telegram.ext import ExtBot
 
 from bot import metrics
 from bot.context import HomeApplication
+from bot.device_lookup import product_cache
 from bot.listeners import ListenerManager
 from bot.notify import Notifier
 from bot.notify_queue import Pacing
@@ -103,6 +104,7 @@ def _listener(app: HomeApplication, notifier: Notifier) -> ListenerManager:
         notifier.handle,
         # Sockets and listeners live as long as their accounts: out of the collector's walks.
         on_started=(lambda: keeper.settle("push listeners started")) if keeper else None,
+        products=product_cache(services),  # the templates the device screens read, shared
     )
 
 

@@ -13,10 +13,10 @@ from bot.config import Settings
 from bot.context import Services
 from bot.device_cards import OpenCards
 from bot.device_data import ALL_ROOMS, DeviceCard, HomeListing
-from bot.device_lookup import ProductCache
 from bot.device_names import looks_like_a_name, match_devices
 from bot.iot.models.devices import Device, DeviceData, Product, PropertyReading
 from bot.iot.models.families import Family, Room
+from bot.iot.product_cache import ProductCache
 from bot.iot.template import REASONS, DataTemplate, InvalidValue, ValueSpec
 from bot.routing import Buttons
 from bot.sandbox import templates

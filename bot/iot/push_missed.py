@@ -17,6 +17,7 @@ set membership keeps a doorbell pressed twice in one second as two events.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -26,6 +27,7 @@ from typing import Any
 
 from bot.iot import errors
 from bot.iot.client import IotClient
+from bot.iot.product_cache import ProductCache
 from bot.iot.push_events import DeviceEvent, Kind
 
 log = logging.getLogger(__name__)
@@ -39,52 +41,34 @@ def _params_key(params: dict[str, Any]) -> str:
 
 
 Key = tuple[str, str, str, int]  # device, event, params (canonical JSON), Unix seconds
-PRODUCT_TTL = 3600.0  # seconds a product's "has events" is trusted before it is read again
 
 
 class ProductsWithEvents:
-    """Which products' DataTemplates define events at all, shared by every account's listener.
+    """Which devices' products define events at all, from a ProductCache shared by every account.
 
     A light or a plug posts no events, so reading its history after an outage is a wasted
     request; most devices in a home are such. Products are few and shared by many accounts, so
-    each is read (AppGetProducts) once an hour at most. When it can't be told, the device is read.
+    the cache reads each rarely. When it can't be told, the device is read.
     """
 
-    def __init__(self, iot: IotClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, iot: IotClient, cache: ProductCache | None = None) -> None:
         self._iot = iot
-        self._clock = clock
-        self._known: dict[str, tuple[bool, float]] = {}  # product id -> (has events, when read)
-        # One read at a time: when the cloud drops every socket, a thousand listeners come back
-        # asking about the same few products; the first reads them, the others find them known.
-        self._lock = asyncio.Lock()
+        self._cache = cache or ProductCache()
 
     async def only_eventful(self, token: str, device_ids: Iterable[str]) -> list[str]:
         """The devices of ``device_ids`` whose product may post events."""
         ids = sorted(device_ids)
-        if self._stale(ids):
-            async with self._lock:
-                stale = self._stale(ids)
-                if stale:
-                    try:
-                        products = await self._iot.get_products(token, stale)
-                    except errors.InvalidToken:
-                        raise
-                    except errors.IotError as err:
-                        log.info("products not read (%s); reading every device's events", err)
-                        return ids
-                    now = self._clock()
-                    for product_id in stale:  # one the cloud did not describe: read its devices
-                        self._known[product_id] = (True, now)
-                    for product in products:
-                        self._known[product.product_id] = (bool(product.template.events), now)
-        return [d for d in ids if self._known.get(_product_of(d), (True, 0.0))[0]]
-
-    def _stale(self, device_ids: list[str]) -> list[str]:
-        now = self._clock()
-        products = {_product_of(d) for d in device_ids}
-        return sorted(
-            p for p in products if p not in self._known or now - self._known[p][1] > PRODUCT_TTL
-        )
+        try:
+            products = await self._cache.products(
+                (_product_of(d) for d in ids), functools.partial(self._iot.get_products, token)
+            )
+        except errors.InvalidToken:
+            raise
+        except errors.IotError as err:
+            log.info("products not read (%s); reading every device's events", err)
+            return ids
+        known = {pid: bool(product.template.events) for pid, product in products.items()}
+        return [d for d in ids if known.get(_product_of(d), True)]
 
 
 def _product_of(device_id: str) -> str:
