@@ -46,6 +46,10 @@ _BY_CLASS: tuple[tuple[type[Exception], str], ...] = (
     (errors.RequestTimeout, N_("IoT Explorer did not answer in time. Please try again.")),
     (errors.TransportError, N_("IoT Explorer can't be reached right now. Please try again soon.")),
     (errors.InternalError, N_("IoT Explorer had a problem on its side. Please try again soon.")),
+    (
+        errors.UnreadableReply,
+        N_("IoT Explorer answered in a form this bot can't read. Please tell the bot's operator."),
+    ),
     (errors.ApiError, N_("IoT Explorer refused that.")),
 )
 
@@ -62,7 +66,7 @@ def describe(err: BaseException) -> str | None:
     if text is None:
         text = (
             next(message for cls, message in _BY_CLASS if isinstance(err, cls))
-            if isinstance(err, (errors.ApiError, errors.TransportError))
+            if isinstance(err, (errors.ApiError, errors.TransportError, errors.UnreadableReply))
             else N_("IoT Explorer refused that.")
         )
     sentence = _(text)

@@ -7,22 +7,24 @@ import pytest
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.endpoints import Endpoints
-from bot.iot.replies import data_of, normalize
+from bot.iot.replies import ReplyShapeError, data_of, unwrap
 from bot.sandbox.server import Sandbox
 
 
 def test_reply_shapes_are_normalized_in_one_place() -> None:
     wrapped = {"Response": {"Data": {"Token": "t"}, "RequestId": "r"}}
-    flat = {"Total": 2, "DeviceList": [], "RequestId": "r"}
+    flat = {"code": 0, "msg": "", "data": {"Total": 2, "DeviceList": [], "RequestId": "r"}}
     json_text = {"Response": {"Data": '{"power_switch": {"Value": 1}}', "RequestId": "r"}}
     listed = {"Response": {"Data": [{"a": 1}], "RequestId": "r"}}
-    assert data_of(normalize(wrapped)) == {"Token": "t"}
-    assert data_of(normalize(flat))["Total"] == 2
-    assert data_of(normalize(json_text)) == {"power_switch": {"Value": 1}}
-    assert normalize(listed)["Data"] == [{"a": 1}]
-    assert normalize({"Response": {"Data": "{not json", "RequestId": "r"}})["Data"] == "{not json"
-    with pytest.raises(ValueError):
-        normalize(["not", "an", "object"])
+    assert data_of(unwrap(wrapped)) == {"Token": "t"}
+    assert data_of(unwrap(flat))["Total"] == 2
+    assert data_of(unwrap(json_text)) == {"power_switch": {"Value": 1}}
+    assert unwrap(listed)["Data"] == [{"a": 1}]
+    assert unwrap({"Response": {"Data": "{not json", "RequestId": "r"}})["Data"] == "{not json"
+    with pytest.raises(ReplyShapeError):
+        unwrap(["not", "an", "object"])
+    with pytest.raises(ReplyShapeError):
+        unwrap({"Total": 2, "DeviceList": []})  # no envelope at all: not a reply of the cloud
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import httpx
 from bot.iot import errors, signing
 from bot.iot.api import AllApis
 from bot.iot.endpoints import Endpoints
-from bot.iot.replies import normalize
+from bot.iot.replies import ReplyShapeError, unwrap
 
 CallObserver = Callable[[str, str, float], None]  # (action, outcome, seconds)
 
@@ -122,7 +122,7 @@ class IotClient(AllApis):
         except _NotSent as err:
             outcome = type(err.cause).__name__
             raise
-        except errors.TransportError as err:
+        except (errors.TransportError, errors.UnreadableReply) as err:
             outcome = type(err).__name__
             raise
         finally:
@@ -158,10 +158,18 @@ class IotClient(AllApis):
                 f"{action}: HTTP {response.status_code}", action=action, request_id=request_id
             )
         try:
-            return normalize(response.json())
+            body = response.json()
         except ValueError as err:
             raise errors.TransportError(
                 f"{action}: the reply is not JSON", action=action, request_id=request_id
+            ) from err
+        try:
+            return unwrap(body)
+        except ReplyShapeError as err:
+            # The shape shows keys and types only, so no token or secret reaches the log.
+            log.error("%s: unreadable reply (%s): %s", action, err.reason, err.shape)
+            raise errors.UnreadableReply(
+                f"{action}: {err.reason}", action=action, request_id=request_id
             ) from err
 
 

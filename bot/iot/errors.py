@@ -20,6 +20,15 @@ class RequestTimeout(TransportError):
     """No answer within the client's timeout."""
 
 
+class UnreadableReply(IotError):
+    """The cloud answered, but in none of the shapes it sends: a protocol mismatch, not retried."""
+
+    def __init__(self, message: str, *, action: str = "", request_id: str = "") -> None:
+        super().__init__(message)
+        self.action = action
+        self.request_id = request_id
+
+
 class ApiError(IotError):
     """The cloud answered with ``Response.Error``; keeps its code, message and RequestId."""
 
@@ -77,6 +86,8 @@ class InternalError(ApiError):
 # its family (an invalid token is an InvalidParameterValue.* code, but means something else).
 _BY_PREFIX: dict[str, type[ApiError]] = {
     "InvalidParameterValue.InvalidAccessToken": InvalidToken,
+    # The mini-program SDK treats this code like an invalid token (utils/errorHelper.js).
+    "VERIFY_LOGIN_FAIL": InvalidToken,
     "InvalidParameterValue.NoPermission": NoPermission,
     "InvalidParameterValue.AppDeviceNotExist": NotFound,
     "InvalidParameterValue.InvalidShareDeviceToken": NotFound,

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.iot import errors
 from bot.iot.api.base import ApiMixin
 from bot.iot.models.users import LoginToken, UserInfo
 from bot.iot.replies import data_of
+
+
+def _login(action: str, reply: dict[str, Any]) -> LoginToken:
+    """The token of a sign-in reply; one without a token is an error, never an empty login."""
+    login = LoginToken.from_dict(data_of(reply))
+    if not login.token:
+        raise errors.UnreadableReply(
+            f"{action}: the reply carries no Token",
+            action=action,
+            request_id=str(reply.get("RequestId") or ""),
+        )
+    return login
 
 
 class UsersApi(ApiMixin):
@@ -18,17 +33,17 @@ class UsersApi(ApiMixin):
             "PhoneNumber": phone,
             "Password": password,
         }
-        return LoginToken.from_dict(data_of(await self.call("AppGetToken", params)))
+        return _login("AppGetToken", await self.call("AppGetToken", params))
 
     async def login_email(self, email: str, password: str) -> LoginToken:
         """AppGetToken with an email address and password."""
         params = {"Type": "email", "Email": email, "Password": password}
-        return LoginToken.from_dict(data_of(await self.call("AppGetToken", params)))
+        return _login("AppGetToken", await self.call("AppGetToken", params))
 
     async def login_third_party(self, open_id: str, nickname: str, avatar: str = "") -> LoginToken:
         """AppGetTokenByWeiXin: a third-party id signs in, and is registered on first use."""
         params = {"WxOpenID": open_id, "NickName": nickname, "Avatar": avatar}
-        return LoginToken.from_dict(data_of(await self.call("AppGetTokenByWeiXin", params)))
+        return _login("AppGetTokenByWeiXin", await self.call("AppGetTokenByWeiXin", params))
 
     async def logout(self, token: str) -> None:
         """AppLogoutUser: the token stops working."""
