@@ -17,6 +17,13 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8780)
     sandbox.add_argument("--app-key", default=None)
     sandbox.add_argument("--app-secret", default=None)
+    sandbox.add_argument(
+        "--envelope",
+        choices=("vendor", "response"),
+        default="vendor",
+        help="reply envelope: the real cloud's {code, msg, data} (default) or the reference's"
+        " {Response: ...}",
+    )
     sub.add_parser("try", help="chat with the bot in this terminal: no Telegram token needed")
     sub.add_parser("i18n", help="extract messages and update the translation catalogs")
     return parser
@@ -31,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sandbox":
         from bot.sandbox.cli import serve
 
-        asyncio.run(serve(args.host, args.port, args.app_key, args.app_secret))
+        asyncio.run(serve(args.host, args.port, args.app_key, args.app_secret, args.envelope))
         return 0
     if args.command == "run":
         from bot.runner import run

@@ -125,7 +125,9 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         from bot.sandbox.server import Sandbox
 
         # Kept beside the database, so a restart keeps the demo home and the sessions it issued.
-        sandbox = await Sandbox(state_file=settings.data_dir / SANDBOX_FILE).start()
+        sandbox = await Sandbox(
+            state_file=settings.data_dir / SANDBOX_FILE, envelope=settings.sandbox_envelope
+        ).start()
         # Passwords never reach the log, not even the demo's: README.md gives it.
         log.info(
             "no IoT Explorer credentials set: running on the embedded sandbox cloud at %s, "

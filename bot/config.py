@@ -12,6 +12,9 @@ IOT_API_URL, IOT_WS_URL    explicit app-API base (``.../api/exploreropen``) and 
 IOT_APP_KEY                the AppKey of your IoT Explorer application
 IOT_APP_SECRET             its AppSecret; with no key and secret the embedded sandbox is used
 IOT_TIMEOUT                seconds to wait for IoT Explorer before giving up on a request (10)
+IOT_SANDBOX_ENVELOPE       how the embedded sandbox wraps its replies: ``vendor`` (default,
+                           ``{code, msg, data}`` as the real cloud) or ``response`` (the
+                           reference's ``{"Response": ...}``)
 BOT_DATA_DIR               where the SQLite file and the generated secret key live (``./data``)
 BOT_SECRET_KEY             key that encrypts AccessTokens at rest (generated into the data dir
                            when unset)
@@ -62,6 +65,7 @@ class Settings:
     iot_app_key: str = ""
     iot_app_secret: str = field(default="", repr=False)
     iot_timeout: float = 10.0
+    sandbox_envelope: str = "vendor"
     data_dir: Path = Path("data")
     secret_key: str = field(default="", repr=False)
     allowed_users: frozenset[int] = frozenset()
@@ -134,6 +138,9 @@ def load(
         raise ConfigError(f"IOT_REGION must be 'cn' or 'overseas', not {region!r}")
     if bool(get("IOT_APP_KEY")) != bool(get("IOT_APP_SECRET")):
         raise ConfigError("set both IOT_APP_KEY and IOT_APP_SECRET, or neither (sandbox)")
+    envelope = get("IOT_SANDBOX_ENVELOPE", "vendor").lower()
+    if envelope not in ("vendor", "response"):
+        raise ConfigError(f"IOT_SANDBOX_ENVELOPE must be 'vendor' or 'response', not {envelope!r}")
     timezone = get("BOT_DEFAULT_TIMEZONE", "Asia/Shanghai")
     try:
         ZoneInfo(timezone)
@@ -153,6 +160,7 @@ def load(
         iot_app_key=get("IOT_APP_KEY"),
         iot_app_secret=get("IOT_APP_SECRET"),
         iot_timeout=_seconds("IOT_TIMEOUT", get("IOT_TIMEOUT", "10")),
+        sandbox_envelope=envelope,
         data_dir=Path(get("BOT_DATA_DIR", "data")),
         secret_key=get("BOT_SECRET_KEY"),
         allowed_users=_user_ids(get("BOT_ALLOWED_USERS")),

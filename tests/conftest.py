@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -9,13 +10,25 @@ import pytest
 from bot.iot.client import IotClient
 from bot.iot.endpoints import Endpoints
 from bot.sandbox.demo import DemoHome
-from bot.sandbox.server import Sandbox
+from bot.sandbox.server import ENVELOPE_VARIABLE, ENVELOPES, Sandbox
+
+# The whole suite runs on the envelope IOT_SANDBOX_ENVELOPE names (vendor by default, what the
+# real cloud sends); the client-vs-sandbox tests (test_iot_*) run under both every time.
+DEFAULT_ENVELOPE = os.environ.get(ENVELOPE_VARIABLE, "vendor")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "sandbox" in metafunc.fixturenames and metafunc.module.__name__.startswith(
+        "tests.test_iot_"
+    ):
+        metafunc.parametrize("sandbox", ENVELOPES, indirect=True)
 
 
 @pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
+async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
     """A freshly seeded sandbox (demo home, no background loops: tests drive time themselves)."""
-    async with Sandbox(background=False) as sb:
+    envelope = getattr(request, "param", DEFAULT_ENVELOPE)
+    async with Sandbox(background=False, envelope=envelope) as sb:
         yield sb
 
 

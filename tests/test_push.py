@@ -14,6 +14,7 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from bot.iot import errors
 from bot.iot.client import IotClient
+from bot.iot.endpoints import Endpoints
 from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
 from bot.iot.push import token_provider as for_token
 from bot.iot.push_dispatch import Dispatcher, SeenFrames, parse_device_change
@@ -651,3 +652,99 @@ def test_parse_device_change(frame: dict[str, Any], expected: dict[str, Any] | N
     assert event is not None
     assert (event.device_id, event.seq, event.time_ms) == ("P/d", 9, 1689229188000)
     assert {k: getattr(event, k) for k in expected} == expected
+
+
+async def test_nul_padded_payloads_are_parsed(listen: Listen, owner_token: str) -> None:
+    dev = "PROD/dev1"
+    # Devices pad the message; the mini-program SDK strips the NULs before parsing.
+    padded = json.dumps({"method": "report", "params": {"brightness": 7}}).encode() + b"\0" * 5
+    event = {"method": "event_post", "eventId": "fault", "params": {"code": 3}}
+    frames: list[str | bytes] = [
+        change(dev, "Property", "Report", base64.b64encode(padded).decode(), seq=1),
+        change(
+            dev,
+            "Event",
+            "Report",
+            base64.b64encode(json.dumps(event).encode() + b"\0").decode(),
+            seq=2,
+        ),
+    ]
+    server = await fake_cloud(frames)
+    port = server.sockets[0].getsockname()[1]
+
+    async def provider() -> Subscription:
+        return Subscription(owner_token, (dev,))
+
+    try:
+        _, events = listen(provider, url=f"ws://127.0.0.1:{port}")
+        assert (await events.next(Kind.PROPERTY)).params == {"brightness": 7}
+        posted = await events.next(Kind.EVENT)
+        assert (posted.event_id, posted.params) == ("fault", {"code": 3})
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def only_on(path: str, frames: list[str | bytes]) -> Any:
+    """Like :func:`fake_cloud`, but the upgrade is refused (404) on every other path."""
+
+    def refuse_others(connection: ServerConnection, request: Any) -> Any:
+        if request.path.split("?")[0] != path:
+            return connection.respond(404, "no socket here\n")
+        return None
+
+    async def answer(ws: ServerConnection) -> None:
+        async for text in ws:
+            request = json.loads(text)
+            data = {"deviceIds": request["params"].get("DeviceIds", [])}
+            await ws.send(json.dumps({"error": "", "data": data, "reqId": request["reqId"]}))
+            if request["action"] == "ActivePush":
+                for frame in frames:
+                    await ws.send(frame)
+
+    return await serve(answer, "127.0.0.1", 0, process_request=refuse_others)
+
+
+@pytest.mark.parametrize(
+    ("configured", "served"),
+    [("/iotstudio_v2_weapp_1", "/ws/explorer"), ("/ws/explorer", "/iotstudio_v2_weapp_1")],
+)
+async def test_a_refused_socket_path_falls_back_to_the_other(
+    listen: Listen, owner_token: str, caplog: pytest.LogCaptureFixture, configured: str, served: str
+) -> None:
+    dev = "PROD/dev1"
+    report = change(dev, "Property", "Report", {"method": "report", "params": {"b": 1}})
+    server = await only_on(served, [report])
+    port = server.sockets[0].getsockname()[1]
+
+    async def provider() -> Subscription:
+        return Subscription(owner_token, (dev,))
+
+    caplog.set_level(logging.INFO, logger="bot.iot.push_transport")
+    try:
+        listener, events = listen(provider, url=f"ws://127.0.0.1:{port}{configured}")
+        assert (await events.next(Kind.PROPERTY)).params == {"b": 1}
+        assert f"using ws://127.0.0.1:{port}{served}" in caplog.text
+        assert "refused the upgrade (HTTP 404)" in caplog.text
+        assert listener.url == f"ws://127.0.0.1:{port}{configured}"  # the setting is unchanged
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_sandbox_on_one_socket_path_is_found_from_the_other() -> None:
+    async with Sandbox(background=False, ws_paths=("/ws/explorer",)) as lone:
+        endpoints = Endpoints.custom(
+            lone.api_url, f"ws://127.0.0.1:{lone.port}/iotstudio_v2_weapp_1"
+        )
+        async with IotClient(endpoints, lone.state.app_key, lone.state.app_secret) as iot:
+            login = await iot.login_email(lone.demo.owner.email, lone.demo.owner.password)
+            listener = PushListener(iot, for_token(iot, login.token), settings=FAST)
+            recorder = Recorder()
+            listener.subscribe(recorder)
+            listener.start()
+            try:
+                await recorder.next(Kind.CONNECTED)
+                assert [sub.device_ids != set() for sub in lone.server.hub.subscribers] == [True]
+            finally:
+                await listener.stop()

@@ -34,7 +34,7 @@ from bot.iot.push_transport import (
     PushSocket,
     RequestFailed,
     Subscription,
-    open_socket,
+    connect_either,
     reconnect_delay,
 )
 
@@ -199,7 +199,7 @@ class PushListener:
         subscription = self._subscription
         if subscription is None or self._clock() - self._read_at >= self.settings.devices_max_age:
             subscription = await self._fresh_subscription(fallback=True)
-        async with open_socket(self.url, self.settings) as ws:
+        async with await connect_either(self.url, self.settings) as ws:
             socket = PushSocket(
                 ws, self._on_push, label=self.label, reply_timeout=self.settings.reply_timeout
             )

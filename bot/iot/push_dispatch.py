@@ -124,6 +124,9 @@ def _payload(raw: object) -> dict[str, Any]:
         decoded = base64.b64decode(raw, validate=True)
     except (binascii.Error, ValueError):
         raise MalformedFrame("Payload is not Base64") from None
+    # Devices pad their message with NUL bytes; the mini-program SDK removes every one before
+    # parsing (modules/IotWebsocket), and a NUL cannot stand outside a JSON string anyway.
+    decoded = decoded.replace(b"\x00", b"")
     try:
         text = decoded.decode("utf-8")
     except UnicodeDecodeError:

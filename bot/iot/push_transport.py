@@ -10,8 +10,10 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
 
 log = logging.getLogger(__name__)
 # websockets logs every frame at DEBUG, and the frames carry the AccessToken: its own logger
@@ -77,6 +79,57 @@ def open_socket(url: str, settings: PushSettings) -> connect:
         max_queue=MAX_QUEUE,
         logger=_WIRE_LOG,
     )
+
+
+# The two paths the cloud's push socket is known on: the reference and the iOS app use the first,
+# the Android app and the mini-program SDK the second (docs/protocol.md).
+SOCKET_PATHS = ("/iotstudio_v2_weapp_1", "/ws/explorer")
+# Configured socket URL -> the URL that answered, shared by every account's listener: a
+# thousand listeners do not each try the refused path first (and it is logged once).
+_working: dict[str, str] = {}
+
+
+def other_socket_url(url: str) -> str | None:
+    """``url`` on the other known socket path, or None when its path is neither of them."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for known, other in zip(SOCKET_PATHS, reversed(SOCKET_PATHS), strict=True):
+        if path.endswith(known):
+            return urlunsplit(parts._replace(path=path[: -len(known)] + other))
+    return None
+
+
+async def connect_either(url: str, settings: PushSettings) -> ClientConnection:
+    """Open the socket on ``url``; when the upgrade is refused, on the other known path."""
+    first = _working.get(url, url)
+    try:
+        ws = await open_socket(first, settings)
+        used = first
+    except InvalidStatus as refused:
+        other = other_socket_url(first)
+        if other is None:
+            raise
+        try:
+            ws = await open_socket(other, settings)
+        except InvalidStatus:
+            raise refused from None
+        log.info(
+            "push websocket: %s refused the upgrade (HTTP %d), %s answered",
+            _path(first),
+            refused.response.status_code,
+            _path(other),
+        )
+        used = other
+    if _working.get(url) != used:
+        _working[url] = used
+        log.info("push websocket: using %s", _path(used))
+    return ws
+
+
+def _path(url: str) -> str:
+    """Scheme, host and path of a socket URL: its query string may one day carry an id."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query="", fragment=""))
 
 
 class RequestFailed(Exception):

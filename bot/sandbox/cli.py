@@ -34,16 +34,27 @@ def describe(sandbox: Sandbox) -> str:
                 f"password: {user.password}"
             )
         lines.append(f"  devices: {', '.join(sorted(home.devices.values()))}")
+    shown = {"vendor": '{"code", "msg", "data"} (the real cloud\'s)', "response": '{"Response"}'}
+    lines += ["", f"Replies are wrapped as {shown[sandbox.server.envelope]} (--envelope)."]
     return "\n".join(lines)
 
 
-async def serve(host: str, port: int, app_key: str | None, app_secret: str | None) -> None:
+async def serve(
+    host: str,
+    port: int,
+    app_key: str | None,
+    app_secret: str | None,
+    envelope: str = "vendor",
+) -> None:
     """Run until interrupted (Ctrl-C or SIGTERM)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    async with Sandbox(host=host, port=port, app_key=app_key, app_secret=app_secret) as sandbox:
+    sandbox_cloud = Sandbox(
+        host=host, port=port, app_key=app_key, app_secret=app_secret, envelope=envelope
+    )
+    async with sandbox_cloud as sandbox:
         print(describe(sandbox), flush=True)
         await stop.wait()

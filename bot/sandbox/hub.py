@@ -139,6 +139,9 @@ class Hub:
             return self._active_push(sub, req_id, params)
         if action == "YunApi":
             return self._yun_api(sub, req_id, params)
+        if action == "Hello":
+            # The Android app's keep-alive, every 10 s (WSClientManager.kt): nothing to do.
+            return {"error": "", "error_message": "", "data": {}, "reqId": req_id}
         return {
             "error": "-1",
             "error_message": f"unknown action {action}",

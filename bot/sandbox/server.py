@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.iot import signing
+from bot.iot.push_transport import SOCKET_PATHS
 from bot.sandbox import saved as saved_world
 from bot.sandbox.control import SandboxControl, add_control_routes
 from bot.sandbox.faults import Faults
@@ -24,7 +25,13 @@ from bot.sandbox.state import SandboxState
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/exploreropen"
-WS_PATHS = ("/iotstudio_v2_weapp_1", "/ws/explorer")
+# How replies are wrapped. "vendor": {"code", "msg", "data"}, what every vendor client reads and
+# so what the real cloud sends (docs/protocol.md); "response": {"Response": ...}, the reference's
+# examples. IOT_SANDBOX_ENVELOPE chooses for the embedded sandbox and the tests.
+ENVELOPES = ("vendor", "response")
+ENVELOPE_VARIABLE = "IOT_SANDBOX_ENVELOPE"
+VENDOR_ERROR_CODE = -1000  # the code the vendor's apps compare with (Android ErrorCode, iOS)
+WS_PATHS = SOCKET_PATHS  # both, as the real cloud serves them
 DEMO_HOME: web.AppKey[Any] = web.AppKey("demo_home")
 SAVE_EVERY = 60.0  # seconds between saves of a sandbox that keeps its world in a file
 TIMESTAMP_WINDOW = 300  # seconds a signed request may be old or early
@@ -52,16 +59,29 @@ def load_actions() -> None:
 class SandboxServer:
     """An aiohttp application serving one :class:`SandboxState` over loopback."""
 
-    def __init__(self, state: SandboxState) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        *,
+        envelope: str = "vendor",
+        ws_paths: tuple[str, ...] = WS_PATHS,
+    ) -> None:
         load_actions()
+        if envelope not in ENVELOPES:
+            raise ValueError(f"unknown envelope {envelope!r}; use one of {', '.join(ENVELOPES)}")
+        self.envelope = envelope
         self.state = state
         self.faults = Faults()
         self.hub = Hub(state)
         self.requests: list[tuple[str, str]] = []  # (action, error code or "") for tests
         self.app = web.Application(client_max_size=2 * 1024 * 1024)
         self.app.router.add_post(f"{API_PREFIX}/appapi", self._appapi)
+        # Android and iOS post signed calls to appapi/<Action>; the mini-program SDK adds
+        # ?uin=&cmd=<Action> to tokenapi. The Action in the body still decides.
+        self.app.router.add_post(f"{API_PREFIX}/appapi/{{action}}", self._appapi)
         self.app.router.add_post(f"{API_PREFIX}/tokenapi", self._tokenapi)
-        for path in WS_PATHS:
+        self.ws_paths = ws_paths  # the real cloud serves both; a test may offer only one
+        for path in ws_paths:
             self.app.router.add_get(path, self.hub.handle)
         self.control: SandboxControl = add_control_routes(self.app, self)
 
@@ -82,7 +102,12 @@ class SandboxServer:
             if not isinstance(params, dict):
                 raise CloudError("InvalidParameterValue.InvalidJSON", "body is not an object")
             request_id = str(params.get("RequestId") or "")
-            action = str(params.get("Action") or "")
+            named = request.match_info.get("action") or request.query.get("cmd") or ""
+            action = str(params.get("Action") or named)
+            if named and action != named:
+                raise CloudError(
+                    "InvalidParameterValue", f"the URL names {named} but Action is {action}"
+                )
             fault = self.faults.take(action)
             if fault is not None:
                 if fault.latency:
@@ -94,11 +119,21 @@ class SandboxServer:
                     raise CloudError(fault.error_code, "injected by the sandbox")
             body = await self._dispatch(api, action, params)
             self.requests.append((action, ""))
-            return web.json_response({"Response": {**body, "RequestId": request_id}})
+            return web.json_response(self._wrap({**body, "RequestId": request_id}))
         except CloudError as err:
             self.requests.append((action, err.code))
             error = {"Code": err.code, "Message": err.message}
-            return web.json_response({"Response": {"Error": error, "RequestId": request_id}})
+            return web.json_response(
+                self._wrap({"Error": error, "RequestId": request_id}, failed=err.message)
+            )
+
+    def _wrap(self, inner: dict[str, Any], *, failed: str | None = None) -> dict[str, Any]:
+        """``inner`` (what the reference shows inside Response) in this server's envelope."""
+        if self.envelope == "response":
+            return {"Response": inner}
+        if failed is None:
+            return {"code": 0, "msg": "", "data": inner}
+        return {"code": VENDOR_ERROR_CODE, "msg": failed, "data": inner}
 
     async def _dispatch(self, api: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
         if not action:
@@ -151,9 +186,13 @@ class Sandbox:
         port: int = 0,
         background: bool = True,
         state_file: Path | None = None,
+        envelope: str = "vendor",
+        ws_paths: tuple[str, ...] = WS_PATHS,
     ) -> None:
         """``state_file``: keep the world there across restarts (the bot's embedded sandbox);
-        it is read here when it exists and written every minute and at :meth:`stop`."""
+        it is read here when it exists and written every minute and at :meth:`stop`.
+        ``envelope``: how replies are wrapped (:data:`ENVELOPES`); ``ws_paths``: where the push
+        socket is served (both known paths, as the real cloud)."""
         self.state_file = state_file
         saved = saved_world.load(state_file) if state_file is not None else None
         self.state = (
@@ -165,7 +204,7 @@ class Sandbox:
             )
         )
         self._saved_demo = saved.demo if saved is not None else None
-        self.server = SandboxServer(self.state)
+        self.server = SandboxServer(self.state, envelope=envelope, ws_paths=ws_paths)
         self.host, self.port = host, port
         self.demo_enabled = demo
         self.background = background
@@ -189,7 +228,7 @@ class Sandbox:
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}{WS_PATHS[0]}"
+        return f"ws://{self.host}:{self.port}{self.server.ws_paths[0]}"
 
     @property
     def control_url(self) -> str:
