@@ -32,9 +32,9 @@ class SharingApi(ApiMixin):
         """AppCreateShareDeviceToken: a single-use token to hand to the person to share with."""
         params: dict[str, Any] = {"FamilyId": family_id, **_device_params(device_id)}
         if context:
-            # The table says TokenContent; the vendor's Node SDK sends TokenContext, and the
-            # cloud answers it back as Context.
-            params["TokenContext"] = context
+            # TokenContent, as the reference's table names it (line 3148); no vendor client sends
+            # a context at all. The describe reply may carry it back (Context/TokenContent).
+            params["TokenContent"] = context
         reply = await self.call("AppCreateShareDeviceToken", params, token=token)
         return ShareToken.from_dict(data_of(reply))
 

@@ -93,7 +93,7 @@ class ShareTokenInfo:
             user_id=text(info, "UserID", "UserId"),
             user_nickname=text(info, "UserNick"),
             bind_time=integer(info, "BindTime"),
-            context=text(info, "Context", "TokenContext"),
+            context=text(info, "Context", "TokenContent", "TokenContext"),
         )
 
 

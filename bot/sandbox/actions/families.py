@@ -146,13 +146,16 @@ async def get_family_list(call: Call) -> dict[str, Any]:
 async def describe_family(call: Call) -> dict[str, Any]:
     """A family's name, address and times (any member)."""
     family = call.family(call.get("FamilyId"))
-    # Flat, as the reference's output table lists it (its example wraps it in Data).
+    # In Data, as the reference's example and the Android app (FamilyInfoResponse) read it; the
+    # reference's output table lists the fields flat, which the client reads as well.
     return {
-        "FamilyId": family.family_id,
-        "FamilyName": family.name,
-        "Address": family.address,
-        "CreateTime": family.created,
-        "UpdateTime": family.updated,
+        "Data": {
+            "FamilyId": family.family_id,
+            "FamilyName": family.name,
+            "Address": family.address,
+            "CreateTime": family.created,
+            "UpdateTime": family.updated,
+        }
     }
 
 

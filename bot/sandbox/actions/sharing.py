@@ -125,8 +125,9 @@ async def create_share_token(call: Call) -> dict[str, Any]:
     device = call.device(shared_ok=False)
     if device.family_id != family.family_id:
         raise CloudError(_NOT_BOUND, "the device is not in this family")
-    # The table says TokenContent; the vendor's Node SDK sends TokenContext.
-    context = call.get("TokenContext", str, "") or call.get("TokenContent", str, "")
+    # TokenContent, the reference table's name (line 3148). Only that: a client that misspells
+    # it (as ours once sent TokenContext) loses the context here as it would on the real cloud.
+    context = call.get("TokenContent", str, "")
     record = issue_share_token(call.state, device, call.me.user_id, context=context)
     return {"ShareDeviceToken": record.token}
 
