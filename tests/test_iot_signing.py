@@ -51,3 +51,15 @@ def test_signed_adds_public_parameters_and_verifies() -> None:
     assert not signing.verify(out, "another-secret")
     tampered = {**out, "NickName": "Eve"}
     assert not signing.verify(tampered, "secret1")
+
+
+def test_empty_values_are_not_sent_so_both_signing_readings_agree() -> None:
+    out = signing.signed(
+        {"Action": "AppGetTokenByWeiXin", "WxOpenID": "tg-1", "Avatar": "", "NickName": "Ann"},
+        "key1",
+        "secret1",
+    )
+    assert "Avatar" not in out  # a client that signs every key it sends signs the same string
+    every_key = "&".join(f"{k}={out[k]}" for k in sorted(out) if k != "Signature")
+    assert every_key == signing.canonical_string(out)
+    assert signing.verify(out, "secret1")

@@ -38,7 +38,11 @@ async def test_third_party_login_registers_once(client: IotClient) -> None:
     ).user_id
     with pytest.raises(errors.InvalidParameter) as caught:
         await client.login_third_party("tg-43", "")
-    assert caught.value.code == "InvalidParameterValue.NickNameLengthInvalid"
+    # An empty value is not sent at all (bot/iot/signing.py), so the nickname is missing.
+    assert caught.value.code == "ErrorRequiredParamNotFound"
+    with pytest.raises(errors.InvalidParameter) as too_long:
+        await client.login_third_party("tg-43", "N" * 300)
+    assert too_long.value.code == "InvalidParameterValue.NickNameLengthInvalid"
 
 
 async def test_logout_invalidates_token(client: IotClient, owner_token: str) -> None:

@@ -51,8 +51,13 @@ def verify(params: Mapping[str, Any], app_secret: str) -> bool:
 
 
 def signed(params: Mapping[str, Any], app_key: str, app_secret: str) -> dict[str, Any]:
-    """A copy of ``params`` with AppKey, Timestamp, a positive random Nonce and the Signature."""
-    out = dict(params)
+    """A copy of ``params`` with AppKey, Timestamp, a positive random Nonce and the Signature.
+
+    Empty values are left out of the body as well: the reference signs without them (line 395),
+    the Android, iOS and Node clients sign every key they send, and a body without them satisfies
+    both readings.
+    """
+    out = {key: value for key, value in params.items() if value is not None and value != ""}
     out["AppKey"] = app_key
     out["Timestamp"] = int(time.time())
     out["Nonce"] = secrets.randbelow(2**31 - 1) + 1
