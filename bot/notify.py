@@ -124,6 +124,8 @@ class Notifier:
             await self.cards.action_reply(telegram_user_id, event)
         elif event.kind is Kind.TOKEN_REJECTED:
             self._session_ended(telegram_user_id)
+        elif event.kind is Kind.DEVICES_CHANGED:
+            self.directory.forget(telegram_user_id)  # a device came or went in another app
         else:
             log.debug("push %s: nothing to tell the chat", event.kind)
 

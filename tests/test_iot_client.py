@@ -31,6 +31,8 @@ def test_reply_shapes_are_normalized_in_one_place() -> None:
     ("code", "cls"),
     [
         ("InvalidParameterValue.InvalidAccessToken", errors.InvalidToken),
+        ("AuthFailure.InvalidAccessToken", errors.InvalidToken),  # anywhere in the code
+        ("VERIFY_LOGIN_FAIL", errors.InvalidToken),
         ("InvalidParameterValue.NoPermission", errors.NoPermission),
         ("UnauthorizedOperation.NoPermissionToFamily", errors.NoPermission),
         ("ResourceNotFound.DeviceNotExist", errors.NotFound),

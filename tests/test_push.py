@@ -188,7 +188,8 @@ async def test_event_online_offline_and_action_reply(
     sandbox.control.trigger_event(sensor, "low_voltage", {"voltage": 2.1})
     event = await events.next()
     assert (event.kind, event.device_id, event.event_id) == (Kind.EVENT, sensor, "low_voltage")
-    assert event.params == {"voltage": 2.1} and event.event_type == "alert"
+    # No type in the push, as in the reference: the severity is the template's (docs/protocol.md).
+    assert event.params == {"voltage": 2.1} and event.event_type == ""
     sandbox.control.set_online(sensor, False)
     sandbox.control.set_online(sensor, True)
     assert [
@@ -639,6 +640,13 @@ def _frame(type_: str, sub_type: str, payload: Any, device_id: str = "P/d") -> d
             {"kind": Kind.EVENT, "event_id": "low_voltage", "params": {"voltage": 2.278081}},
         ),
         (_frame("StatusChange", "Online", ""), {"kind": Kind.ONLINE}),
+        (_frame("StatusChange", "Bind", ""), {"kind": Kind.DEVICES_CHANGED}),
+        (_frame("Gateway", "unbind", ""), {"kind": Kind.DEVICES_CHANGED}),
+        # The old shadow protocol's control, which every vendor client still reads.
+        (
+            _frame("Template", "Push", {"type": "delta", "payload": {"state": {"power": 1}}}),
+            {"kind": Kind.CONTROL, "params": {"power": 1}},
+        ),
         (_frame("Template", "Report", {"method": "control_reply", "code": 0}), None),
         (_frame("Action", "Push", {"method": "action", "actionId": "a", "params": {}}), None),
         (_frame("UserDefined", "Report", "eyJ9"), None),
@@ -748,3 +756,26 @@ async def test_a_sandbox_on_one_socket_path_is_found_from_the_other() -> None:
                 assert [sub.device_ids != set() for sub in lone.server.hub.subscribers] == [True]
             finally:
                 await listener.stop()
+
+
+async def test_a_device_bound_in_another_app_is_heard_without_a_restart(
+    listen: Listen, client: IotClient, sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    _, events = listen(for_token(client, owner_token))
+    await events.next(Kind.CONNECTED)
+    lamp = sandbox.control.create_device(demo.family_id, "DEMOLIGHT1", "new_lamp")
+    bound = await events.next(Kind.DEVICES_CHANGED)
+    assert bound.device_id == lamp
+    async with asyncio.timeout(5):
+        await sandbox.server.hub.wait_listening(lamp)  # the listener sent ActivePush again
+    sandbox.control.report(lamp, {"brightness": 12})
+    heard = await events.next(Kind.PROPERTY)
+    assert (heard.device_id, heard.params) == (lamp, {"brightness": 12})
+
+
+def test_payloads_with_line_breaks_and_no_padding_are_read() -> None:
+    message = json.dumps({"method": "report", "params": {"brightness": 5}}).encode()
+    encoded = base64.b64encode(message).decode().rstrip("=")
+    wrapped = "\n    ".join(encoded[i : i + 20] for i in range(0, len(encoded), 20))
+    event = parse_device_change(_frame("Property", "Report", wrapped))
+    assert event is not None and event.params == {"brightness": 5}

@@ -97,3 +97,38 @@ async def test_the_android_hello_is_answered(sandbox: Sandbox) -> None:
         await ws.send(json.dumps({"action": "Hello", "reqId": 7}))
         reply = json.loads(await ws.recv())
     assert (reply["error"], reply["reqId"]) == ("", 7)
+
+
+async def test_the_ios_heartbeat_with_the_token_beside_the_action(
+    sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    beat = {
+        "Action": "AppDeviceTraceHeartBeat",
+        "AccessToken": owner_token,
+        "ActionParams": {"DeviceIds": [demo.devices["light"]], "RequestId": "hb-ios"},
+    }
+    async with connect(sandbox.ws_url) as ws:
+        await ws.send(json.dumps({"action": "YunApi", "reqId": "i1", "params": beat}))
+        reply = json.loads(await ws.recv())
+    assert reply["data"]["Response"] == {"RequestId": "hb-ios"}
+
+
+async def test_gateway_sub_devices_without_a_product_id(
+    sandbox: Sandbox, demo: DemoHome, owner_token: str
+) -> None:
+    gateway_product, _, gateway_name = demo.devices["gateway"].partition("/")
+    body = {
+        "Action": "AppGetGatewayBindDeviceList",
+        "AccessToken": owner_token,
+        "RequestId": "g-1",
+        "GatewayProductId": gateway_product,
+        "GatewayDeviceName": gateway_name,
+        "Offset": 0,
+        "Limit": 20,
+    }  # no ProductId, as the vendor's apps ask
+    async with httpx.AsyncClient() as http:
+        reply = (await http.post(f"{sandbox.api_url}/tokenapi", json=body)).json()
+    assert reply["code"] == 0
+    assert demo.devices["door"] in [
+        f"{row['ProductId']}/{row['DeviceName']}" for row in reply["data"]["DeviceList"]
+    ]

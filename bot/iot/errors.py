@@ -123,6 +123,9 @@ _BY_PREFIX: dict[str, type[ApiError]] = {
 
 def error_class(code: str) -> type[ApiError]:
     """The exception class for a cloud error ``code`` (ApiError when nothing matches)."""
+    if "InvalidAccessToken" in code:
+        # Wherever it stands: the mini-program SDK takes any such code as a dead sign-in.
+        return InvalidToken
     best = ""
     for prefix in _BY_PREFIX:
         if (code == prefix or code.startswith(prefix + ".")) and len(prefix) > len(best):

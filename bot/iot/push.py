@@ -208,6 +208,9 @@ class PushListener:
             self._socket = socket
             try:
                 await self._subscribe(socket, subscription)
+                # At once, as the vendor's three clients do: the heartbeat is what keeps the
+                # devices traced (reference line 7120); then every heartbeat_interval.
+                await self._heartbeat(socket)
                 await self._catch_up(socket)
                 await self._read_back_events(socket)
                 self.connected = True
@@ -279,15 +282,20 @@ class PushListener:
             return self._subscription
 
     async def _subscribe(self, socket: PushSocket, subscription: Subscription) -> None:
-        accepted = await socket.active_push(subscription.token, subscription.device_ids)
-        if subscription.device_ids and not accepted:
+        app_key = self._iot.app_key
+        confirmed = await socket.active_push(subscription.token, subscription.device_ids, app_key)
+        if subscription.device_ids and confirmed is not None and not confirmed:
             # The cloud answers an empty list both for a dead token and for devices that are
             # all gone; the API tells which (and the provider may renew the token).
             fresh = await self._fresh_subscription(fallback=False)
             if fresh.token != subscription.token:
-                accepted = await socket.active_push(fresh.token, fresh.device_ids)
+                confirmed = await socket.active_push(fresh.token, fresh.device_ids, app_key)
             subscription = fresh
+        elif confirmed is not None and not set(subscription.device_ids) <= confirmed:
+            missing = len(set(subscription.device_ids) - confirmed)
+            log.info("%s: ActivePush left out %d devices; listening anyway", self.label, missing)
         self._subscription = subscription
+        accepted = socket.accepted
         self._online = {d: up for d, up in self._online.items() if d in accepted}
         log.debug("%s: listening to %d devices", self.label, len(accepted))
 
@@ -352,6 +360,14 @@ class PushListener:
             log.warning("%s: dropped a malformed push: %s", self.label, err)
             return
         if event is None:
+            return
+        if event.kind is Kind.DEVICES_CHANGED:
+            # A new device is not among those listened to yet: read the list again first.
+            if self._seen.seen(event.device_id, event.seq):
+                return
+            log.info("%s: a device was bound or unbound; re-reading the device list", self.label)
+            self.resubscribe()
+            await self._dispatcher.emit(event)
             return
         if self._socket is None or event.device_id not in self._socket.accepted:
             log.debug("%s: dropped a push for a device not subscribed", self.label)

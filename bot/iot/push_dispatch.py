@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 EventCallback = Callable[[DeviceEvent], Awaitable[None] | None]
 
 _STATUS = {"Online": Kind.ONLINE, "Offline": Kind.OFFLINE}
+_BINDING = frozenset({"bind", "unbind"})  # StatusChange Bind/Unbind, Gateway bind/unbind
 _PROPERTY_TYPES = frozenset({"Property", "Template", "Shadow"})
 
 
@@ -48,6 +49,8 @@ def parse_device_change(message: dict[str, Any]) -> DeviceEvent | None:
         "seq": seq,
         "time_ms": _time_ms(params.get("Time")),
     }
+    if type_ in ("StatusChange", "Gateway") and sub_type.lower() in _BINDING:
+        return DeviceEvent(Kind.DEVICES_CHANGED, **base)
     if type_ == "StatusChange":
         kind = _STATUS.get(sub_type)
         return None if kind is None else DeviceEvent(kind, **base)
@@ -114,14 +117,22 @@ def _property_values(payload: dict[str, Any]) -> dict[str, Any]:
     if values is None and isinstance(payload.get("state"), dict):
         state = payload["state"]  # a shadow document: {"state": {"reported": {...}}}
         values = state.get("reported") or state.get("desired")
+    inner = payload.get("payload")
+    if values is None and payload.get("type") == "delta" and isinstance(inner, dict):
+        # The old shadow protocol's control: {"type": "delta", "payload": {"state": {...}}},
+        # which all three vendor clients still read.
+        values = inner.get("state")
     return values if isinstance(values, dict) else {}
 
 
 def _payload(raw: object) -> dict[str, Any]:
     if not isinstance(raw, str) or not raw:
         raise MalformedFrame("no Payload")
+    # Line breaks and missing padding, as in the reference's own examples (line 7480).
+    compact = "".join(raw.split())
+    compact += "=" * (-len(compact) % 4)
     try:
-        decoded = base64.b64decode(raw, validate=True)
+        decoded = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
         raise MalformedFrame("Payload is not Base64") from None
     # Devices pad their message with NUL bytes; the mini-program SDK removes every one before

@@ -17,6 +17,9 @@ class Kind(StrEnum):
     CONNECTED = "connected"  # the account's socket (re)connected and subscribed
     DISCONNECTED = "disconnected"  # the socket closed; the listener reconnects by itself
     TOKEN_REJECTED = "token_rejected"  # the AccessToken no longer works; the listener stopped
+    # A device was bound or unbound elsewhere (StatusChange Bind/Unbind, Gateway bind/unbind, as
+    # the mini-program SDK reads them): the listener re-reads its device list by itself.
+    DEVICES_CHANGED = "devices_changed"
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ class PushSocket:
         self.ws = ws
         self.label = label
         self.reply_timeout = reply_timeout
-        self.accepted: frozenset[str] = frozenset()  # what the last ActivePush answer granted
+        self.accepted: frozenset[str] = frozenset()  # the devices of the last ActivePush answered
         self._on_push = on_push
         self._numbers = itertools.count(1)
         self._pending: dict[str, tuple[asyncio.Future[dict[str, Any]], ReplyHook | None]] = {}
@@ -217,20 +217,27 @@ class PushSocket:
         data = reply.get("data")
         return data if isinstance(data, dict) else {}
 
-    async def active_push(self, token: str, device_ids: tuple[str, ...]) -> frozenset[str]:
-        """ActivePush: listen to these devices; returns those the cloud granted."""
+    async def active_push(
+        self, token: str, device_ids: tuple[str, ...], app_key: str = ""
+    ) -> frozenset[str] | None:
+        """ActivePush: listen to these devices; returns the list the answer confirmed (None when
+        it has none). The reference's failure example is an empty list."""
+        confirmed: frozenset[str] | None = None
 
         def granted(message: dict[str, Any]) -> None:
+            nonlocal confirmed
             data = message.get("data")
             ids = data.get("deviceIds") if isinstance(data, dict) else None
-            # An answer without the list is taken as a yes to everything asked for.
-            self.accepted = frozenset(
-                str(d) for d in (ids if isinstance(ids, list) else device_ids)
-            )
+            confirmed = frozenset(str(d) for d in ids) if isinstance(ids, list) else None
+            # No vendor client reads the list: a device the answer leaves out (a shared one, a
+            # gateway's sub-device) is still listened to, rather than going quiet unseen.
+            self.accepted = frozenset(device_ids)
 
-        params = {"DeviceIds": list(device_ids), "AccessToken": token}
+        params: dict[str, Any] = {"DeviceIds": list(device_ids), "AccessToken": token}
+        if app_key:
+            params["AppKey"] = app_key  # as the Android app and the mini-program SDK send it
         await self.request("ActivePush", params, granted)
-        return self.accepted
+        return confirmed
 
     async def heartbeat(self, token: str, device_ids: tuple[str, ...]) -> str:
         """YunApi AppDeviceTraceHeartBeat; returns the Error Code of the answer, "" when fine."""

@@ -67,6 +67,7 @@ class SandboxControl:
         device = add_device(
             self.state, product, device_name, alias or device_name, family, room_id, values=values
         )
+        self.state.announce_binding(device.device_id, bound=True)  # as if bound in another app
         return device.device_id
 
     def device_state(self, device_id: str) -> dict[str, Any]:

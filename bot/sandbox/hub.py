@@ -41,7 +41,12 @@ def frame(event: PushEvent) -> dict[str, Any]:
     """The DeviceChange push for one event, as the real cloud frames it."""
     pid, _, dn = event.device_id.partition("/")
     topic = _TOPICS.get((event.type, event.sub_type), "")
-    payload = base64.b64encode(json.dumps(event.payload, ensure_ascii=False).encode()).decode()
+    # A status change carries no message: an empty Payload, as in the reference (line 7445).
+    payload = (
+        ""
+        if event.type == "StatusChange"
+        else base64.b64encode(json.dumps(event.payload, ensure_ascii=False).encode()).decode()
+    )
     when = datetime.fromtimestamp(event.time_ms / 1000, UTC).astimezone()
     return {
         "action": "DeviceChange",
@@ -80,6 +85,12 @@ class Hub:
                 return
             await self._subscribed.wait()
 
+    async def wait_listening(self, device_id: str) -> None:
+        """Wait until an open socket listens to ``device_id`` (wrap in a timeout)."""
+        while device_id not in self._listening:
+            self._subscribed.clear()
+            await self._subscribed.wait()
+
     async def drop_all(self) -> int:
         """Close every socket (a fault the tests inject); returns how many were open."""
         count = len(self.subscribers)
@@ -89,7 +100,12 @@ class Hub:
 
     def _on_event(self, event: PushEvent) -> None:
         text: str | None = None
-        for sub in self._listening.get(event.device_id, ()):
+        listeners: Any = self._listening.get(event.device_id, ())
+        if event.type == "StatusChange" and event.sub_type == "Bind":
+            # A device new to a user is on none of their lists yet: every socket of a user who
+            # can see it now hears of it, and re-subscribes.
+            listeners = self.subscribers
+        for sub in listeners:
             user = self.state.user_by_token(sub.token)
             # A token that expired or lost the device since it subscribed hears nothing more.
             if user is None or not self.state.can_see_device(user.user_id, event.device_id):
@@ -179,13 +195,15 @@ class Hub:
     def _yun_api(self, sub: Subscriber, req_id: str, params: dict[str, Any]) -> dict[str, Any]:
         inner = params.get("ActionParams") or {}
         request_id = str(inner.get("RequestId", ""))
+        # The iOS app sends AccessToken beside Action rather than inside ActionParams.
+        token = str(inner.get("AccessToken") or params.get("AccessToken") or "")
         error: dict[str, str]
         if params.get("Action") != "AppDeviceTraceHeartBeat":
             error = {
                 "Code": "InvalidAction",
                 "Message": "only AppDeviceTraceHeartBeat is served here",
             }
-        elif self.state.user_by_token(str(inner.get("AccessToken", ""))) is None:
+        elif self.state.user_by_token(token) is None:
             error = {"Code": "InvalidParameterValue.InvalidAccessToken", "Message": "token invalid"}
         else:
             sub.heartbeats += 1

@@ -386,6 +386,11 @@ class SandboxState:
             listener(event)
         return event
 
+    def announce_binding(self, device_id: str, bound: bool) -> None:
+        """StatusChange Bind (after a device joined a family or a share) or Unbind (before it
+        leaves): what tells the users' other apps to read their device lists again."""
+        self.push(device_id, "StatusChange", "Bind" if bound else "Unbind", {})
+
     def report_properties(self, device_id: str, values: dict[str, Any], *, sub_type: str) -> None:
         """Store property values (with history) and push them as a Property report."""
         device = self.devices[device_id]
@@ -412,14 +417,18 @@ class SandboxState:
         device.online = online
         self.push(device_id, "StatusChange", "Online" if online else "Offline", {})
 
+    def event_type(self, product_id: str, event_id: str) -> str:
+        """info, alert or fault: the type of the event in the product's DataTemplate."""
+        product = self.products.get(product_id)
+        for spec in product.data_template.get("events", []) if product else []:
+            if spec.get("id") == event_id:
+                return str(spec.get("type", "info"))
+        return "info"
+
     def post_event(self, device_id: str, event_id: str, params: dict[str, Any]) -> None:
         """Record a device event and push it; its type comes from the product's template."""
         device = self.devices[device_id]
-        product = self.products[device.product_id]
-        event_type = "info"
-        for spec in product.data_template.get("events", []):
-            if spec.get("id") == event_id:
-                event_type = str(spec.get("type", "info"))
+        event_type = self.event_type(device.product_id, event_id)
         self.events.setdefault(device_id, []).append(
             EventRecord(self.now_ms(), event_id, event_type, dict(params))
         )
@@ -427,5 +436,7 @@ class SandboxState:
             device_id,
             "Event",
             "Report",
-            {"method": "event_post", "eventId": event_id, "type": event_type, "params": params},
+            # No "type": the reference's event_post carries none, so the bot must read the event's
+            # severity from the product's DataTemplate as it must with the real cloud.
+            {"method": "event_post", "eventId": event_id, "params": params},
         )

@@ -61,6 +61,8 @@ async def delete_device(call: Call) -> dict[str, Any]:
 
 def forget_device(state: SandboxState, device_id: str) -> None:
     """Remove a device and everything that hangs off it."""
+    if device_id in state.devices:
+        state.announce_binding(device_id, bound=False)  # heard while the device still exists
     state.devices.pop(device_id, None)
     for timer_id in [t.timer_id for t in state.timers.values() if t.device_id == device_id]:
         del state.timers[timer_id]

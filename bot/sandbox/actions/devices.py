@@ -128,12 +128,13 @@ def _gateway(call: Call) -> Device:
 async def gateway_bind_device_list(call: Call) -> dict[str, Any]:
     """The gateway's sub-devices of one product; BindStatus 1 when bound into a family."""
     gateway = _gateway(call)
-    product_id = call.get("ProductId")
+    # The vendor's apps leave ProductId out (Android HttpRequest.kt, iOS): then every product.
+    product_id = call.get("ProductId", str, "")
     offset, limit = call.page(default_limit=20, max_limit=50)
     subs = [
         d
         for d in call.state.devices.values()
-        if d.gateway_id == gateway.device_id and d.product_id == product_id
+        if d.gateway_id == gateway.device_id and (not product_id or d.product_id == product_id)
     ]
     rows = [
         {

@@ -163,12 +163,14 @@ def alert_listener(state: SandboxState) -> Callable[[PushEvent], None]:
     """A push listener that files alert and fault events as device messages for all who see it."""
 
     def on_push(event: PushEvent) -> None:
-        if event.type != "Event" or event.payload.get("type") not in ALERT_EVENT_TYPES:
+        if event.type != "Event":
             return
         device = state.devices.get(event.device_id)
         if device is None:
             return
         event_id = str(event.payload.get("eventId", ""))
+        if state.event_type(device.product_id, event_id) not in ALERT_EVENT_TYPES:
+            return
         name = _event_name(state, device.product_id, event_id)
         family = state.families.get(device.family_id)
         recipients = set(family.members) if family else set()
