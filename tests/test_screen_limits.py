@@ -1,0 +1,156 @@
+"""Every screen built from cloud data fits Telegram's limits, however long or many the data.
+
+Each test feeds one view long data (many items, names of emoji and CJK, long values) and checks
+what Telegram would: the text as the fake Bot API parses it (refusing malformed HTML), measured
+in UTF-16 code units; at most 100 buttons, 8 a row, callback data of at most 64 bytes. Then that
+the user still sees what matters: the first items, a way to the next page, or the trimmed marker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import CallbackCodec
+from bot.config import Settings
+from bot.context import Services
+from bot.faketelegram.entities import parse_html, utf16_length
+from bot.iot.models.devices import Device, EventHistoryItem
+from bot.iot.template import DataTemplate
+from bot.routing import Buttons
+from bot.sandbox import templates
+from bot.store import Store
+from bot.views import history
+
+MAX_TEXT, MAX_CAPTION = 4096, 1024
+LONG_NAME = ("🏠客厅灯😀" * 20)[:100]  # 100 characters, 140 UTF-16 units
+LONG_TEXT = "probe timeout, sensor 😀 unreachable " * 12  # ~430 characters
+
+
+@pytest.fixture
+def buttons(tmp_path: Path) -> Buttons:
+    store = Store(tmp_path / "bot.sqlite3")
+    services = Services(
+        settings=Settings(),
+        store=store,
+        iot=None,  # type: ignore[arg-type]
+        codec=CallbackCodec(store),
+        accounts=None,  # type: ignore[arg-type]
+    )
+    return Buttons(services, 42)
+
+
+def shown(text: str, limit: int = MAX_TEXT) -> str:
+    """The text as Telegram shows it; fails when Telegram would refuse it."""
+    plain = parse_html(text).text
+    assert utf16_length(plain) <= limit, f"{utf16_length(plain)} UTF-16 units, over {limit}"
+    return plain
+
+
+def routes(markup: InlineKeyboardMarkup | None, buttons: Buttons) -> dict[str, tuple[str, ...]]:
+    """Button text -> (route, *args); fails when Telegram would refuse the keyboard."""
+    if markup is None:
+        return {}
+    rows = markup.inline_keyboard
+    assert sum(len(row) for row in rows) <= 100
+    assert all(len(row) <= 8 for row in rows)
+    out = {}
+    for row in rows:
+        for button in row:
+            if button.callback_data is None:
+                continue
+            assert isinstance(button.callback_data, str)
+            assert 1 <= len(button.callback_data.encode()) <= 64
+            decoded = buttons._codec.decode(button.callback_data)
+            out[button.text] = (decoded.route, *decoded.args)
+    return out
+
+
+def device(name: str = LONG_NAME, device_id: str = "P1/dev", **fields: Any) -> Device:
+    return Device(
+        device_id, device_id.partition("/")[0], device_id.partition("/")[2], name, **fields
+    )
+
+
+# -- a device's history ---------------------------------------------------------------------
+
+
+def _faults(count: int, message: str = LONG_TEXT) -> list[EventHistoryItem]:
+    return [
+        EventHistoryItem(
+            "P1/dev",
+            "sensor_fault",
+            "fault",
+            1_700_000_000 - n * 60,
+            {"code": n, "message": message},
+        )
+        for n in range(count)
+    ]
+
+
+def test_recent_events_page_when_twenty_long_faults_would_not_fit(buttons: Buttons) -> None:
+    sensor = DataTemplate.parse(templates.SENSOR)
+    events = _faults(20)
+    text, keyboard = history.events_list(device(), sensor, events, "Asia/Shanghai", buttons)
+    first = shown(text)
+    assert first.startswith("Recent events of 🏠客厅灯😀") and "page 1 of 2" in first
+    assert "Fault code: 0, Message: probe timeout" in first  # the newest first
+    assert "times in Asia/Shanghai" in first
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("dh.events", "P1/dev", "1")
+    assert pressed["◀ Back"] == ("dh.menu", "P1/dev")
+    text, keyboard = history.events_list(device(), sensor, events, "Asia/Shanghai", buttons, 1)
+    second = shown(text)
+    assert "page 2 of 2" in second and "Fault code: 19," in second
+    assert "Fault code: 0," not in second
+    assert routes(keyboard, buttons)["◀"] == ("dh.events", "P1/dev", "0")
+    on_pages = first.count("Fault code:") + second.count("Fault code:")
+    assert on_pages == 20  # every event on one page or the other, none twice
+
+
+def test_recent_events_that_fit_stay_on_one_page(buttons: Buttons) -> None:
+    sensor = DataTemplate.parse(templates.SENSOR)
+    text, keyboard = history.events_list(
+        device("Sensor"), sensor, _faults(20, "timeout"), "UTC", buttons
+    )
+    assert shown(text).count("Fault code:") == 20 and "page" not in shown(text)
+    assert set(routes(keyboard, buttons)) == {"◀ Back"}
+
+
+def test_an_event_with_a_huge_unknown_name_and_params_is_cut(buttons: Buttons) -> None:
+    item = EventHistoryItem(
+        "P1/dev", LONG_NAME * 30, "alert", 1_700_000_000, {"k" * 500: "v" * 5000}
+    )
+    text, _ = history.events_list(device(LONG_NAME * 50), DataTemplate(), [item], "UTC", buttons)
+    assert "…" in shown(text) and "⚠" in shown(text)
+
+
+def test_history_menu_pages_many_readings(buttons: Buttons) -> None:
+    props = [
+        {
+            "id": f"p{n}",
+            "name": f"{n} {LONG_NAME}",
+            "mode": "r",
+            "define": {"type": "int", "min": "0", "max": "9", "step": "1"},
+        }
+        for n in range(120)
+    ]
+    template = DataTemplate.parse({"properties": props})
+    numeric = list(template.properties)
+    text, keyboard = history.history_menu(device(LONG_NAME * 40), numeric, template, buttons)
+    assert shown(text).startswith("History of")
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("dh.menu", "P1/dev", "1") and "🗒 Recent events" in pressed
+    assert any(route == ("dh.chart", "P1/dev", "p0", "24h") for route in pressed.values())
+
+
+def test_chart_caption_fits_a_caption(buttons: Buttons) -> None:
+    sensor = DataTemplate.parse(templates.SENSOR)
+    prop = sensor.properties[0]
+    summary = history.Summary(1000, 21.5, 18.0, 25.0, 21.0)
+    caption = history.chart_caption(device(LONG_NAME * 30), prop, "7d", summary)
+    assert "Latest" in shown(caption, MAX_CAPTION) and "average" in shown(caption, MAX_CAPTION)
+    assert shown(history.no_readings(device(LONG_NAME * 60), prop, "24h"))
