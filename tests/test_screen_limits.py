@@ -17,13 +17,15 @@ from telegram import InlineKeyboardMarkup
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
+from bot.device_data import ALL_ROOMS, DeviceMatch, HomeListing
 from bot.faketelegram.entities import parse_html, utf16_length
 from bot.iot.models.devices import Device, EventHistoryItem
+from bot.iot.models.families import Family, Room
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.store import Store
-from bot.views import history
+from bot.views import devices_list, history
 
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 LONG_NAME = ("🏠客厅灯😀" * 20)[:100]  # 100 characters, 140 UTF-16 units
@@ -154,3 +156,61 @@ def test_chart_caption_fits_a_caption(buttons: Buttons) -> None:
     caption = history.chart_caption(device(LONG_NAME * 30), prop, "7d", summary)
     assert "Latest" in shown(caption, MAX_CAPTION) and "average" in shown(caption, MAX_CAPTION)
     assert shown(history.no_readings(device(LONG_NAME * 60), prop, "24h"))
+
+
+# -- the device list ------------------------------------------------------------------------
+
+
+def _devices(count: int, name: str = LONG_NAME) -> tuple[Device, ...]:
+    return tuple(
+        device(f"{n:03d} {name}", f"P1/d{n}", room_id=f"r{n % 7}", online=n % 2 == 0)
+        for n in range(count)
+    )
+
+
+def _rooms(count: int, name: str = LONG_NAME) -> tuple[Room, ...]:
+    return tuple(Room(f"r{n}", f"{n:03d} {name}", n) for n in range(count))
+
+
+def test_two_hundred_devices_with_long_names_page_by_ten(buttons: Buttons) -> None:
+    listing = HomeListing(
+        Family("f1", LONG_NAME * 5),
+        True,
+        _rooms(7, LONG_NAME * 3),
+        ALL_ROOMS,
+        _devices(200, LONG_NAME * 3),
+        shared_count=3,
+    )
+    text, keyboard = devices_list.devices_list(listing, 0, buttons)
+    plain = shown(text)
+    assert "200 devices · 100 online · page 1 of 20" in plain
+    assert plain.splitlines()[3].startswith("🟢 000 🏠客厅灯") and "009 " in plain
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("dev.list", ALL_ROOMS, "1")
+    assert any(label.startswith("🟢 000 🏠") for label in pressed)
+    text, keyboard = devices_list.devices_list(listing, 19, buttons)
+    assert "199 " in shown(text) and routes(keyboard, buttons)["◀"] == ("dev.list", ALL_ROOMS, "18")
+
+
+def test_many_homes_and_rooms_page_their_menus(buttons: Buttons) -> None:
+    families = [Family(f"f{n}", f"{n:03d} {LONG_NAME}") for n in range(150)]
+    text, keyboard = devices_list.family_menu(families, "f0", buttons)
+    pressed = routes(keyboard, buttons)
+    assert shown(text) and "▶" in pressed and pressed["▶"] == ("dev.fam", "1")
+    assert any(label.startswith("✓ 000") for label in pressed)
+    listing = HomeListing(families[0], True, _rooms(150), ALL_ROOMS, _devices(10))
+    counts = {f"r{n}": 1 for n in range(150)}
+    text, keyboard = devices_list.room_menu(listing, counts, buttons)
+    pressed = routes(keyboard, buttons)
+    assert shown(text) and pressed["▶"] == ("dev.rooms", "1")
+    assert any(label.startswith("✓ All rooms") for label in pressed)
+    *_, last = devices_list.room_menu(listing, counts, buttons, 99)
+    assert any(label.startswith("149 ") for label in routes(last, buttons))
+
+
+def test_shared_devices_and_name_matches_fit(buttons: Buttons) -> None:
+    text, keyboard = devices_list.shared_list(list(_devices(200, LONG_NAME * 10)), 0, buttons)
+    assert "200 devices" in shown(text) and routes(keyboard, buttons)["▶"] == ("dev.shared", "1")
+    matches = [DeviceMatch(d, 0.9) for d in _devices(5, LONG_NAME * 10)]
+    text, keyboard = devices_list.candidates(LONG_NAME * 40, matches, buttons)
+    assert shown(text).startswith("Several devices match") and len(routes(keyboard, buttons)) == 5
