@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram import InlineKeyboardMarkup
@@ -17,17 +18,19 @@ from telegram import InlineKeyboardMarkup
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
-from bot.device_data import ALL_ROOMS, DeviceMatch, HomeListing
+from bot.device_data import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
 from bot.faketelegram.entities import parse_html, utf16_length
-from bot.iot.models.devices import Device, EventHistoryItem
+from bot.iot.models.control import ActionResult
+from bot.iot.models.devices import Device, DeviceData, EventHistoryItem, Product, PropertyReading
 from bot.iot.models.families import Family, Room
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.store import Store
-from bot.views import devices_list, history
+from bot.views import device_card, device_controls, devices_list, history
 
 MAX_TEXT, MAX_CAPTION = 4096, 1024
+UTC = ZoneInfo("UTC")
 LONG_NAME = ("🏠客厅灯😀" * 20)[:100]  # 100 characters, 140 UTF-16 units
 LONG_TEXT = "probe timeout, sensor 😀 unreachable " * 12  # ~430 characters
 
@@ -214,3 +217,107 @@ def test_shared_devices_and_name_matches_fit(buttons: Buttons) -> None:
     matches = [DeviceMatch(d, 0.9) for d in _devices(5, LONG_NAME * 10)]
     text, keyboard = devices_list.candidates(LONG_NAME * 40, matches, buttons)
     assert shown(text).startswith("Several devices match") and len(routes(keyboard, buttons)) == 5
+
+
+# -- the device card ------------------------------------------------------------------------
+
+
+def _define(kind: str, **more: Any) -> dict[str, Any]:
+    return {"type": kind, **more}
+
+
+def _prop(pid: str, name: str, define: dict[str, Any], mode: str = "rw") -> dict[str, Any]:
+    return {"id": pid, "name": name, "mode": mode, "define": define}
+
+
+def _many_choices(count: int) -> dict[str, str]:
+    return {str(n): f"{n:03d} {LONG_NAME}" for n in range(count)}
+
+
+def _big_template() -> dict[str, Any]:
+    """Two hundred properties of every kind, long names, and forty actions with outputs."""
+    props = []
+    for n in range(200):
+        name = f"{n:03d} {LONG_NAME}"
+        kind = n % 4
+        if kind == 0:
+            props.append(_prop(f"b{n}", name, _define("bool", mapping={"0": "off", "1": "on"})))
+        elif kind == 1:
+            props.append(_prop(f"e{n}", name, _define("enum", mapping=_many_choices(3))))
+        elif kind == 2:
+            number = _define("int", min="0", max="100", step="1", unit="%")
+            props.append(_prop(f"n{n}", name, number))
+        else:
+            props.append(_prop(f"s{n}", name, _define("string", min="0", max="2048")))
+    output = {"id": "report", "name": LONG_NAME, "define": _define("string", min="0", max="9999")}
+    actions = [
+        {"id": f"a{n}", "name": f"{n:02d} {LONG_NAME}", "input": [], "output": [output] * 30}
+        for n in range(40)
+    ]
+    return {"properties": props, "actions": actions}
+
+
+def _card(template: dict[str, Any], values: dict[str, Any], name: str = LONG_NAME) -> DeviceCard:
+    readings = DeviceData({k: PropertyReading(v, 1_700_000_000_000) for k, v in values.items()})
+    product = Product("P1", "Bulb", DataTemplate.parse(template))
+    return DeviceCard.of(device(name, online=True), product, readings, room_name=LONG_NAME * 9)
+
+
+def test_a_card_with_two_hundred_properties_and_long_values_fits(buttons: Buttons) -> None:
+    values = {f"s{n}": LONG_TEXT * 10 for n in range(3, 200, 4)}
+    card = _card(_big_template(), values, LONG_NAME * 20)
+    notice = device_card.set_notice(card.template.properties[3], LONG_TEXT * 20, UTC)
+    text, keyboard = device_card.card_view(card, buttons, UTC, notice)
+    plain = shown(text)
+    lines = plain.splitlines()
+    assert lines[0].startswith("✅ 003 🏠") and "… (trimmed)" in lines[0]
+    assert any(line.startswith("000 🏠客厅灯") for line in lines)  # the first properties
+    assert "… (trimmed)" in next(line for line in lines if line.startswith("003 "))
+    assert any(line.startswith("… and ") and line.endswith(" more") for line in lines)
+    pressed = routes(keyboard, buttons)
+    assert pressed["🎛 More controls (" + _more_count(pressed) + ")"][0] == "dev.ctls"
+    assert "⚙ Manage" in pressed and "🔄 Refresh" in pressed and "◀ Back" in pressed
+
+
+def _more_count(pressed: dict[str, tuple[str, ...]]) -> str:
+    label = next(label for label in pressed if label.startswith("🎛 More controls ("))
+    return label.removeprefix("🎛 More controls (").removesuffix(")")
+
+
+def test_the_controls_a_card_cannot_hold_are_a_page_away(buttons: Buttons) -> None:
+    card = _card(_big_template(), {})
+    _text, keyboard = device_card.card_view(card, buttons, UTC)
+    pressed = routes(keyboard, buttons)
+    more = pressed["🎛 More controls (" + _more_count(pressed) + ")"]
+    text, keyboard = device_controls.controls_menu(card, buttons, int(more[2]))
+    assert "all controls" in shown(text)
+    menu = routes(keyboard, buttons)
+    assert menu["◀ Back"] == ("dev.open", "P1/dev") and "▶" in menu
+    last_page = len(device_controls.control_groups(card, buttons)) // 10
+    *_, keyboard = device_controls.controls_menu(card, buttons, last_page)
+    assert any(label.startswith("▶ 39 ") for label in routes(keyboard, buttons))  # the last action
+
+
+def test_an_action_with_many_long_outputs_leaves_a_card_that_fits(buttons: Buttons) -> None:
+    card = _card(_big_template(), {})
+    action = card.template.actions[0]
+    result = ActionResult("t", "done", {"report": LONG_TEXT * 30})
+    notice = device_card.action_notice(action, result, UTC)
+    assert shown(notice).startswith("✅ 00 🏠") and "… (trimmed)" in shown(notice)
+    text, _ = device_card.card_view(card, buttons, UTC, notice)
+    assert shown(text).startswith("✅ 00 🏠")
+
+
+def test_a_property_with_hundreds_of_choices_pages_its_menu_and_hint(buttons: Buttons) -> None:
+    template = {
+        "properties": [_prop("mode", LONG_NAME, _define("enum", mapping=_many_choices(300)))]
+    }
+    card = _card(template, {"mode": 0})
+    prop = card.template.properties[0]
+    text, keyboard = device_controls.choice_menu(card, prop, buttons)
+    pressed = routes(keyboard, buttons)
+    assert shown(text) and pressed["▶"] == ("dev.menu", "P1/dev", "mode", "1")
+    assert any(label.startswith("✓ 000 ") for label in pressed)
+    question = device_card.ask_value(card, prop, UTC)
+    assert "one of: 000 " in shown(question) and " more." in shown(question)
+    assert "/cancel stops." in shown(question)
