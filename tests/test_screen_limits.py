@@ -21,13 +21,21 @@ from bot.context import Services
 from bot.device_data import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
 from bot.faketelegram.entities import parse_html, utf16_length
 from bot.iot.models.control import ActionResult
-from bot.iot.models.devices import Device, DeviceData, EventHistoryItem, Product, PropertyReading
+from bot.iot.models.devices import (
+    Device,
+    DeviceData,
+    DeviceExtInfo,
+    EventHistoryItem,
+    Product,
+    PropertyReading,
+)
 from bot.iot.models.families import Family, Room
+from bot.iot.models.firmware import DeviceVersion, FirmwareStatus, FirmwareUpdate
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.store import Store
-from bot.views import device_card, device_controls, devices_list, history
+from bot.views import device_card, device_controls, device_manage, devices_list, history
 
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 UTC = ZoneInfo("UTC")
@@ -321,3 +329,49 @@ def test_a_property_with_hundreds_of_choices_pages_its_menu_and_hint(buttons: Bu
     question = device_card.ask_value(card, prop, UTC)
     assert "one of: 000 " in shown(question) and " more." in shown(question)
     assert "/cancel stops." in shown(question)
+
+
+# -- managing a device ----------------------------------------------------------------------
+
+
+def test_moving_to_one_of_many_rooms_pages_the_rooms(buttons: Buttons) -> None:
+    lamp = device(LONG_NAME * 30, room_id="r0")
+    text, keyboard = device_manage.room_picker(lamp, _rooms(150, LONG_NAME * 2), buttons)
+    pressed = routes(keyboard, buttons)
+    assert shown(text).startswith("Move 🏠") and pressed["▶"] == ("dmg.move", "P1/dev", "1")
+    assert any(label.startswith("✓ 000 ") for label in pressed)
+    *_, last = device_manage.room_picker(lamp, _rooms(150), buttons, 7)
+    assert "No room" in routes(last, buttons)
+
+
+def test_a_gateway_with_two_hundred_sub_devices_pages_them(buttons: Buttons) -> None:
+    gateway = device(LONG_NAME * 40, "P1/gw")
+    text, keyboard = device_manage.sub_devices(gateway, _devices(200, LONG_NAME * 3), buttons)
+    pressed = routes(keyboard, buttons)
+    assert "100 of 200 online" in shown(text) and pressed["▶"] == ("dmg.subs", "P1/gw", "1")
+    assert any(label.startswith("🟢 000 ") for label in pressed)
+
+
+def test_details_with_hundreds_of_modules_and_long_texts_fit(buttons: Buttons) -> None:
+    ext = DeviceExtInfo("P1/dev", LONG_NAME * 10, LONG_NAME * 10, "aabbccddeeff", "", "10.0.0.2")
+    modules = [DeviceVersion(f"{n:03d} {LONG_NAME}", "v" + "9." * 100) for n in range(300)]
+    text, _ = device_manage.details(
+        device(LONG_NAME * 20), LONG_NAME * 20, ext, modules, "Asia/Shanghai", buttons
+    )
+    plain = shown(text)
+    assert plain.startswith("Details of 🏠") and "• 000 🏠" in plain and " more" in plain
+    assert "MAC: AA:BB:CC:DD:EE:FF" in plain and "IP: 10.0.0.2" in plain  # after the modules
+
+
+def test_firmware_screens_with_long_versions_and_reasons_fit(buttons: Buttons) -> None:
+    lamp = device(LONG_NAME * 30)
+    update = FirmwareUpdate("1." * 2000, "2." * 2000)
+    for text, _keyboard in (
+        device_manage.firmware_check(lamp, update, True, buttons),
+        device_manage.confirm_upgrade(lamp, update, buttons),
+    ):
+        assert "…" in shown(text)
+    failed = FirmwareStatus(5, 40, "1." * 900, "2." * 900, LONG_TEXT * 20)
+    text, keyboard = device_manage.firmware_progress(lamp, failed, buttons)
+    assert "The update failed: probe timeout" in shown(text) and "… (trimmed)" in shown(text)
+    assert "🔄 Try again" in routes(keyboard, buttons)
