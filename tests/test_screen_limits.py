@@ -8,6 +8,8 @@ the user still sees what matters: the first items, a way to the next page, or th
 
 from __future__ import annotations
 
+from datetime import UTC as TIMEZONE_UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,11 +33,32 @@ from bot.iot.models.devices import (
 )
 from bot.iot.models.families import Family, Room
 from bot.iot.models.firmware import DeviceVersion, FirmwareStatus, FirmwareUpdate
+from bot.iot.models.scenes import (
+    MATCH_ANY,
+    ActionDevice,
+    ActionNotify,
+    ActionScene,
+    Automation,
+    AutomationSummary,
+    ConditionDevice,
+    Scene,
+)
+from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.store import Store
-from bot.views import device_card, device_controls, device_manage, devices_list, history
+from bot.views import (
+    automations,
+    device_card,
+    device_controls,
+    device_manage,
+    devices_list,
+    history,
+    scenes,
+    setting_picker,
+    timers,
+)
 
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 UTC = ZoneInfo("UTC")
@@ -375,3 +398,107 @@ def test_firmware_screens_with_long_versions_and_reasons_fit(buttons: Buttons) -
     text, keyboard = device_manage.firmware_progress(lamp, failed, buttons)
     assert "The update failed: probe timeout" in shown(text) and "… (trimmed)" in shown(text)
     assert "🔄 Try again" in routes(keyboard, buttons)
+
+
+# -- scenes, automations, timers ------------------------------------------------------------
+
+NOW = datetime(2025, 1, 15, 9, 0, tzinfo=TIMEZONE_UTC)
+SENSOR_ID = "DEMOSENSR1/bed"
+
+
+def _book(name: str = LONG_NAME * 5) -> automations.HomeBook:
+    sensor = Device(SENSOR_ID, "DEMOSENSR1", "bed", name)
+    return automations.HomeBook(
+        devices={SENSOR_ID: sensor},
+        templates={"DEMOSENSR1": DataTemplate.parse(templates.SENSOR)},
+    )
+
+
+def test_two_hundred_scenes_page_their_buttons(buttons: Buttons) -> None:
+    many = [Scene(f"s{n}", "f1", f"{n:03d} {LONG_NAME * 3}", "", ()) for n in range(200)]
+    notice = scenes.running(LONG_NAME * 40)
+    text, keyboard = scenes.scene_list(many, buttons, notice)
+    pressed = routes(keyboard, buttons)
+    assert "page 1 of 10" in shown(text) and pressed["▶"] == ("scn.list", "1")
+    assert next(label for label in pressed if label.startswith("▶ 000 "))
+    *_, keyboard = scenes.scene_list(many, buttons, "", 9)
+    run = next(v for k, v in routes(keyboard, buttons).items() if k.startswith("▶ 199 "))
+    assert run == ("scn.run", "s199", "9")  # the list comes back at this page
+
+
+def test_a_scene_draft_of_many_long_steps_fits(buttons: Buttons) -> None:
+    steps = [ActionNotify(LONG_TEXT * 3) for _ in range(60)]
+    text, _ = scenes.draft(LONG_NAME * 10, steps, _book(), buttons)
+    plain = shown(text)
+    assert plain.startswith("New scene: ") and "1. Notify “probe timeout" in plain
+    assert " more" in plain
+
+
+def test_two_hundred_automations_page_and_a_huge_one_is_trimmed(buttons: Buttons) -> None:
+    summaries = [
+        AutomationSummary(f"a{n}", f"{n:03d} {LONG_NAME}", enabled=True) for n in range(200)
+    ]
+    text, keyboard = automations.automation_list(summaries, buttons)
+    assert "page 1 of 10" in shown(text) and routes(keyboard, buttons)["▶"] == ("aut.list", "1")
+    conditions = tuple(
+        ConditionDevice("DEMOSENSR1", "bed", "temperature", "gt", n, alias=LONG_NAME * 3)
+        for n in range(80)
+    )
+    actions = (
+        ActionDevice("DEMOSENSR1", "bed", {"report_interval": 60}, alias=LONG_NAME),
+        ActionScene("s1", LONG_NAME * 9),
+        ActionNotify(LONG_TEXT * 40),
+    ) * 20
+    huge = Automation("a1", LONG_NAME * 30, "", True, MATCH_ANY, conditions, actions)
+    text, keyboard = automations.automation_details(huge, _book(), "Asia/Shanghai", NOW, buttons)
+    plain = shown(text)
+    assert plain.startswith("🏠客厅灯") and "— ✅ on" in plain and "When " in plain
+    assert plain.endswith("… (trimmed)")
+    assert set(routes(keyboard, buttons)) == {"⏸ Turn off", "◀ Automations"}
+
+
+def test_a_device_with_forty_timers_pages_them(buttons: Buttons) -> None:
+    data = {f"p{n}": LONG_TEXT for n in range(30)}
+    many = [
+        Timer(
+            f"t{n}", "DEMOSENSR1", "bed", f"{n:02d} {LONG_NAME * 3}", "0111110", "07:00", True, data
+        )
+        for n in range(40)
+    ]
+    back = buttons("◀ Back", "dev.open", SENSOR_ID)
+    text, keyboard = timers.timer_list(
+        LONG_NAME * 20, SENSOR_ID, many, DataTemplate(), "Europe/Berlin", NOW, buttons, back, "c"
+    )
+    plain = shown(text)
+    assert "page 1 of 8" in plain and "00 🏠" in plain and "07:00 (China time" in plain
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("tmr.list", SENSOR_ID, "c", "1") and "➕ New timer" in pressed
+    *_, keyboard = timers.timer_list(
+        "x", SENSOR_ID, many, DataTemplate(), "UTC", NOW, buttons, back, "c", "", 7
+    )
+    toggle = next(v for k, v in routes(keyboard, buttons).items() if k.startswith("✅ 39 "))
+    assert toggle == ("tmr.tog", SENSOR_ID, "t39", "c", "7")
+
+
+def test_the_setting_pickers_page_devices_properties_and_values(buttons: Buttons) -> None:
+    title = "<b>⏰ Timers</b>\nWhich device's timers?"
+    text, keyboard = setting_picker.device_menu(
+        title, list(_devices(200)), buttons, "tmr.list", None, "p", paging=("tmr.pick",)
+    )
+    pressed = routes(keyboard, buttons)
+    assert shown(text) and pressed["▶"] == ("tmr.pick", "1")
+    assert next(v for k, v in pressed.items() if k.startswith("000 ")) == ("tmr.list", "P1/d0", "p")
+    card = _card(_big_template(), {})
+    back = buttons("◀ Back", "scb.dev")
+    props = card.template.writable_properties
+    text, keyboard = setting_picker.property_menu(
+        device(LONG_NAME * 40), props, buttons, "scb.prop", back, paging=("scb.pick", "P1/dev")
+    )
+    assert shown(text) and routes(keyboard, buttons)["▶"] == ("scb.pick", "P1/dev", "1")
+    enum = DataTemplate.parse(
+        {"properties": [_prop("mode", LONG_NAME, _define("enum", mapping=_many_choices(300)))]}
+    ).properties[0]
+    text, keyboard = setting_picker.value_menu(
+        device(), enum, buttons, "scb.val", back, paging=("scb.prop", "P1/dev", "mode")
+    )
+    assert shown(text) and routes(keyboard, buttons)["▶"] == ("scb.prop", "P1/dev", "mode", "1")

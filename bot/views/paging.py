@@ -40,6 +40,11 @@ def pager(
     return row
 
 
+def on_page(page: int) -> tuple[int, ...]:
+    """The trailing button argument that brings back ``page`` (none for the first page)."""
+    return (page,) if page > 0 else ()
+
+
 def page_arg(args: Sequence[str], index: int) -> int:
     """The page number at ``args[index]`` of a button (0 when missing or not a number)."""
     text = args[index] if len(args) > index else ""
