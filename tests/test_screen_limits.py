@@ -31,8 +31,9 @@ from bot.iot.models.devices import (
     Product,
     PropertyReading,
 )
-from bot.iot.models.families import Family, Room
+from bot.iot.models.families import ROLE_OWNER, Family, Member, Room
 from bot.iot.models.firmware import DeviceVersion, FirmwareStatus, FirmwareUpdate
+from bot.iot.models.messages import Message, MessageCategory, MessageType
 from bot.iot.models.scenes import (
     MATCH_ANY,
     ActionDevice,
@@ -43,6 +44,7 @@ from bot.iot.models.scenes import (
     ConditionDevice,
     Scene,
 )
+from bot.iot.models.sharing import SharedDevice, ShareTokenInfo, ShareUser
 from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
@@ -54,9 +56,12 @@ from bot.views import (
     device_controls,
     device_manage,
     devices_list,
+    family,
     history,
+    inbox,
     scenes,
     setting_picker,
+    sharing,
     timers,
 )
 
@@ -502,3 +507,77 @@ def test_the_setting_pickers_page_devices_properties_and_values(buttons: Buttons
         device(), enum, buttons, "scb.val", back, paging=("scb.prop", "P1/dev", "mode")
     )
     assert shown(text) and routes(keyboard, buttons)["▶"] == ("scb.prop", "P1/dev", "mode", "1")
+
+
+# -- family, inbox, sharing -----------------------------------------------------------------
+
+
+def test_a_family_of_two_hundred_members_pages_them_and_their_buttons(buttons: Buttons) -> None:
+    home = Family("f1", LONG_NAME * 10, ROLE_OWNER)
+    members = [Member("me", "Me", role=ROLE_OWNER)]
+    members += [Member(f"u{n}", f"{n:03d} {LONG_NAME * 3}") for n in range(200)]
+    notice = family.renamed(LONG_NAME * 40)
+    text, keyboard = family.family_card(home, members, "me", True, buttons, notice)
+    plain = shown(text)
+    assert "Members · page 1 of 11" in plain and "• Me (you) — admin" in plain
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("fam.open", "f1", "1") and "🔗 Invite by link" in pressed
+    assert any(route[0] == "fam.kick" and route[2] == "u0" for route in pressed.values())
+    *_, keyboard = family.family_card(home, members, "me", True, buttons, "", 10)
+    assert any(
+        route[0] == "fam.kick" and route[2] == "u199"
+        for route in routes(keyboard, buttons).values()
+    )
+
+
+def test_many_families_and_rooms_page(buttons: Buttons) -> None:
+    families = [Family(f"f{n}", f"{n:03d} {LONG_NAME * 3}", ROLE_OWNER) for n in range(150)]
+    text, keyboard = family.family_list(families, "f0", buttons, family.left(LONG_NAME * 50))
+    pressed = routes(keyboard, buttons)
+    assert shown(text) and pressed["▶"] == ("fam.list", "1") and "➕ New family" in pressed
+    text, keyboard = family.rooms(families[0], _rooms(150, LONG_NAME * 3), buttons)
+    plain = shown(text)
+    assert "page 1 of 8" in plain and "• 000 🏠" in plain
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("fam.rooms", "f0", "1") and "➕ New room" in pressed
+
+
+def test_an_inbox_page_of_huge_messages_fits(buttons: Buttons) -> None:
+    messages = [
+        Message(
+            f"m{n}", 1, MessageType.FAMILY_INVITE, LONG_NAME * 5, LONG_TEXT * 10, 0, share_token="t"
+        )
+        for n in range(5)
+    ]
+    text, keyboard = inbox.inbox_page(
+        MessageCategory.FAMILY,
+        messages,
+        0,
+        True,
+        "UTC",
+        buttons,
+        inbox.family_joined(LONG_NAME * 40),
+    )
+    plain = shown(text)
+    assert plain.count("… (trimmed)") == 5 and "5. 🏠" in plain
+    pressed = routes(keyboard, buttons)
+    assert "✅ Accept #5" in pressed and pressed["▶"][0] == "inb.page"
+
+
+def test_sharing_lists_page_and_offers_fit(buttons: Buttons) -> None:
+    text, keyboard = sharing.pick_device(
+        LONG_NAME * 40, list(_devices(200, LONG_NAME * 3)), buttons
+    )
+    assert shown(text) and routes(keyboard, buttons)["▶"] == ("shr.list", "1")
+    users = [
+        ShareUser(f"u{n}", f"{n:03d} {LONG_NAME * 3}", bind_time=1_700_000_000) for n in range(200)
+    ]
+    text, keyboard = sharing.share_users(LONG_NAME * 40, "P1/dev", users, "UTC", buttons)
+    assert "• 000 🏠" in shown(text)
+    assert routes(keyboard, buttons)["▶"] == ("shr.users", "P1/dev", "1")
+    mine = [SharedDevice(f"P1/d{n}", "P1", f"d{n}", f"{n:03d} {LONG_NAME * 3}") for n in range(200)]
+    text, keyboard = sharing.shared_with_me(mine, buttons, LONG_NAME)
+    assert "• 000 🏠" in shown(text) and routes(keyboard, buttons)["▶"] == ("shd.list", "1")
+    offer = ShareTokenInfo("P1/dev", "P1", "dev", LONG_NAME * 40, "", "u1", LONG_NAME * 40, 0, 0)
+    text, keyboard = sharing.share_offer(offer, "me", "UTC", "rest", buttons)
+    assert "wants to share" in shown(text) and "✅ Accept" in routes(keyboard, buttons)
