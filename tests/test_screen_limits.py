@@ -17,11 +17,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import InlineKeyboardMarkup
 
+from bot.alert_rules import Snooze
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
 from bot.device_data import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
+from bot.device_directory import KnownDevice
 from bot.faketelegram.entities import parse_html, utf16_length
+from bot.handlers.music_speakers import Speaker
 from bot.iot.models.control import ActionResult
 from bot.iot.models.devices import (
     Device,
@@ -34,6 +37,7 @@ from bot.iot.models.devices import (
 from bot.iot.models.families import ROLE_OWNER, Family, Member, Room
 from bot.iot.models.firmware import DeviceVersion, FirmwareStatus, FirmwareUpdate
 from bot.iot.models.messages import Message, MessageCategory, MessageType
+from bot.iot.models.music import Playlist, Song, SongPage, SongUrl
 from bot.iot.models.scenes import (
     MATCH_ANY,
     ActionDevice,
@@ -49,8 +53,10 @@ from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
-from bot.store import Store
+from bot.store import Account, Store, UserSettings
 from bot.views import (
+    account,
+    alerts,
     automations,
     device_card,
     device_controls,
@@ -59,6 +65,8 @@ from bot.views import (
     family,
     history,
     inbox,
+    music,
+    music_song,
     scenes,
     setting_picker,
     sharing,
@@ -581,3 +589,64 @@ def test_sharing_lists_page_and_offers_fit(buttons: Buttons) -> None:
     offer = ShareTokenInfo("P1/dev", "P1", "dev", LONG_NAME * 40, "", "u1", LONG_NAME * 40, 0, 0)
     text, keyboard = sharing.share_offer(offer, "me", "UTC", "rest", buttons)
     assert "wants to share" in shown(text) and "✅ Accept" in routes(keyboard, buttons)
+
+
+# -- music, alerts, the account -------------------------------------------------------------
+
+
+def test_song_lists_of_long_names_fit(buttons: Buttons) -> None:
+    songs = tuple(
+        Song(f"s{n}", f"{n} {LONG_NAME * 5}", LONG_NAME * 5, LONG_NAME * 5, vip=True)
+        for n in range(8)
+    )
+    source = music.SongList(music.PLAYLIST, "p1", 1)
+    page = SongPage(songs, 800, 1, 8)
+    text, keyboard = music.song_list(source, page, LONG_NAME * 40, buttons, LONG_NAME * 40)
+    plain = shown(text)
+    assert "Page 1 of 100 · 800 songs" in plain and "1. 0 🏠" in plain and "8. 7 🏠" in plain
+    pressed = routes(keyboard, buttons)
+    assert pressed["▶"] == ("mu.list", music.PLAYLIST, "p1", "2")
+    lists = [Playlist(f"p{n}", LONG_NAME * 5, LONG_TEXT * 10) for n in range(8)]
+    text, keyboard = music.playlists(lists, 1, True, buttons)
+    assert shown(text).count("… (trimmed)") == 8 and "▶" in routes(keyboard, buttons)
+    link = SongUrl("s0", LONG_NAME * 40, LONG_NAME * 40, "https://x/a.mp3", 0)
+    text, _ = music_song.song_details(songs[0], link, source, buttons)
+    assert shown(text).startswith("🎵 0 🏠")
+    text, _ = music_song.link_message(link, Song("s0", "", ""))
+    assert shown(text)
+
+
+def test_many_speakers_page(buttons: Buttons) -> None:
+    speakers = [Speaker(f"P1/s{n}", f"{n:03d} {LONG_NAME * 3}", LONG_NAME * 3) for n in range(60)]
+    note = music.speaker_gone(LONG_NAME * 40)
+    text, keyboard = music.speaker_picker(speakers, "P1/s0", buttons, then="jazz", note=note)
+    pressed = routes(keyboard, buttons)
+    assert shown(text).endswith("Which speaker should I use for music?")
+    assert pressed["▶"] == ("mu.spk", "jazz", "1")
+    assert next(v for k, v in pressed.items() if k.startswith("✓ 000 ")) == (
+        "mu.use",
+        "P1/s0",
+        "jazz",
+    )
+
+
+def test_the_alerts_menu_with_two_hundred_snoozes_fits(buttons: Buttons) -> None:
+    snoozes = [Snooze(42, f"P1/d{n}", 1_700_000_000 + n) for n in range(200)]
+    names = {f"P1/d{n}": f"{n:03d} {LONG_NAME * 3}" for n in range(200)}
+    settings = UserSettings(timezone="Asia/Shanghai", quiet_hours=("22:00", "07:00"))
+    text, keyboard = alerts.menu(settings, LONG_NAME * 40, 3, snoozes, names, buttons)
+    plain = shown(text)
+    assert "💤 000 🏠" in plain and " more" in plain and plain.endswith("switch it on or off.")
+    assert "⏰ End all snoozes" in routes(keyboard, buttons)
+    devices = [KnownDevice(f"P1/d{n}", LONG_NAME * 20, "P1") for n in range(200)]
+    text, keyboard = alerts.device_list(devices, set(), 0, buttons)
+    assert shown(text) and routes(keyboard, buttons)["›"] == ("al.devs", "1")
+
+
+def test_me_with_long_names_fits() -> None:
+    linked = Account(
+        42, "cn", "password", "token", None, "u1", LONG_NAME * 40, None, LONG_NAME * 40
+    )
+    assert shown(account.me(linked, LONG_NAME * 40, "UTC")).startswith("🏠")
+    assert shown(account.linked(linked)).startswith("Done!")
+    assert shown(account.ask_password(LONG_TEXT * 20)).startswith("Now send the password")
