@@ -17,6 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import InlineKeyboardMarkup
 
+from bot.alert_format import (
+    digest_text,
+    event_texts,
+    fit_digest,
+    snooze_ended_texts,
+    status_texts,
+)
 from bot.alert_rules import Snooze
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
@@ -650,3 +657,22 @@ def test_me_with_long_names_fits() -> None:
     assert shown(account.me(linked, LONG_NAME * 40, "UTC")).startswith("🏠")
     assert shown(account.linked(linked)).startswith("Done!")
     assert shown(account.ask_password(LONG_TEXT * 20)).startswith("Now send the password")
+
+
+def test_alerts_about_devices_with_huge_names_and_params_fit() -> None:
+    name = LONG_NAME * 60  # 8,400 UTF-16 units
+    params = [(LONG_NAME, LONG_TEXT * 5) for _ in range(20)]
+    for text, line in (
+        event_texts(name, "fault", LONG_NAME * 30, params, ms=0, tz="UTC"),
+        status_texts(name, False, missed=False, ms=0, tz="UTC"),
+        status_texts(name, True, missed=True, ms=0, tz="UTC"),
+        snooze_ended_texts(name, 12, 0, "UTC"),
+    ):
+        assert shown(text, 3000).startswith(("⛔", "🔴", "🟢", "💤")) and text.endswith("…")
+        assert utf16_length(parse_html(line).text) <= 400
+    lines = [
+        event_texts(f"{n} {LONG_NAME}", "alert", "Hot", params, ms=0, tz="UTC")[1]
+        for n in range(50)
+    ]
+    digest = digest_text(lines[: fit_digest(lines)])
+    assert shown(digest).startswith("🔔 ") and "0 🏠" in shown(digest)
