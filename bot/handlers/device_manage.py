@@ -17,6 +17,7 @@ from bot.iot import errors
 from bot.iot.models.devices import DeviceDetail, DeviceExtInfo
 from bot.iot.models.firmware import DeviceVersion
 from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
+from bot.telegram_limits import clip
 from bot.views import device_manage as views
 from bot.views.paging import page_arg
 
@@ -154,7 +155,7 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
         await answer_query(update, context, _("That room no longer exists."), alert=True)
         await edit(update, views.room_picker(device, rooms, Buttons(context, user_id)))
         return
-    notice = _("✅ Moved to <b>{room}</b>.").format(room=escape(room))
+    notice = _("✅ Moved to <b>{room}</b>.").format(room=escape(clip(room)))
     if room_id == (device.room_id or views.DEFAULT_ROOM):
         await answer_query(update, context, _("It's already there."))
         notice = ""
