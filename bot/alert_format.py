@@ -9,10 +9,27 @@ from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import _, ngettext
+from bot.telegram_limits import ELLIPSIS, MAX_TEXT, trim_html, visible_length
 
-MAX_TEXT = 4096  # Telegram's limit, in UTF-16 code units after entity parsing
-MAX_ALERT = 3000  # one alert's message; longer parameter lists are cut
-MAX_LINE = 400  # one alert's line in a digest
+__all__ = [
+    "MAX_ALERT",
+    "MAX_LINE",
+    "MAX_TEXT",
+    "clock_time",
+    "compact_number",
+    "digest_header",
+    "digest_text",
+    "event_texts",
+    "fit_digest",
+    "session_ended_texts",
+    "snooze_ended_texts",
+    "status_texts",
+    "text_length",
+    "zone",
+]
+
+MAX_ALERT = 3000  # UTF-16 units of one alert's message; longer ones are trimmed
+MAX_LINE = 400  # UTF-16 units of one alert's line in a digest
 
 _TRAILING_ZEROS = re.compile(r"^(-?\d+)\.(\d*?)0+(?!\d)")
 
@@ -62,7 +79,7 @@ def status_texts(device: str, online: bool, *, missed: bool, ms: int, tz: str) -
     icon = ICONS["online" if online else "offline"]
     body = text.format(device=name, time=at)
     message = f"{icon} {body}" if missed else f"{icon} {body}\n<i>{at}</i>"
-    return message, _cut(f"{at} {icon} {body}", MAX_LINE)
+    return _message(message), _line(f"{at} {icon} {body}")
 
 
 def event_texts(
@@ -86,7 +103,7 @@ def event_texts(
     at = clock_time(ms, tz)
     text = "\n".join([f"{icon} {head}", *shown, f"<i>{at}</i>"])
     line = f"{at} {icon} {head}" + (f" ({'; '.join(shown)})" if shown else "")
-    return _cut(text, MAX_ALERT), _cut(line, MAX_LINE)
+    return _message(text), _line(line)
 
 
 def session_ended_texts() -> tuple[str, str]:
@@ -102,7 +119,7 @@ def snooze_ended_texts(device: str, count: int, last_ms: int, tz: str) -> tuple[
         "{device} is no longer snoozed. {count} alerts came while it was snoozed (last at {time}).",
         count,
     ).format(device=f"<b>{escape(device)}</b>", count=count, time=clock_time(last_ms, tz))
-    return f"{ICONS['snooze']} {text}", f"{ICONS['snooze']} {text}"
+    return _message(f"{ICONS['snooze']} {text}"), _line(f"{ICONS['snooze']} {text}")
 
 
 def digest_header(count: int) -> str:
@@ -130,30 +147,15 @@ def digest_text(lines: Sequence[str]) -> str:
 
 
 def text_length(text: str) -> int:
-    """Telegram's length of ``text`` (UTF-16 code units; tags counted too, to be safe)."""
-    return len(text.encode("utf-16-le")) // 2
+    """Telegram's length of ``text``: UTF-16 code units of what it shows (tags not counted)."""
+    return visible_length(text)
 
 
-def _cut(text: str, limit: int) -> str:
-    """``text`` shortened to ``limit`` on a line or word boundary, never inside a tag."""
-    if text_length(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    for mark in ("\n", " "):
-        at = cut.rfind(mark)
-        if at > limit // 2:
-            cut = cut[:at]
-            break
-    # Close a tag left open by the cut; entity-escaped text never ends inside "&...;".
-    if cut.rfind("<") > cut.rfind(">"):
-        cut = cut[: cut.rfind("<")]
-    if cut.rfind("&") > cut.rfind(";"):
-        cut = cut[: cut.rfind("&")]
-    return _balance(cut) + "…"
+def _message(text: str) -> str:
+    """One alert's message, a too long one cut with "…" (its time line goes with the rest)."""
+    return trim_html(text, MAX_ALERT, marker=ELLIPSIS)
 
 
-def _balance(text: str) -> str:
-    for tag in ("b", "i"):
-        if text.count(f"<{tag}>") > text.count(f"</{tag}>"):
-            text += f"</{tag}>"
-    return text
+def _line(text: str) -> str:
+    """One alert's line in a digest, a too long one cut with "…"."""
+    return trim_html(text, MAX_LINE, marker=ELLIPSIS)

@@ -23,7 +23,10 @@ BOT_ALLOWED_USERS          comma-separated Telegram user ids allowed to use the 
 BOT_DEFAULT_TIMEZONE       IANA timezone for users who have not chosen one (``Asia/Shanghai``)
 BOT_DEFAULT_COUNTRY_CODE   country calling code assumed for phone numbers typed without one
                            (``86``)
-WEBHOOK_URL                public HTTPS URL Telegram posts updates to; set = webhook mode
+WEBHOOK_URL                public HTTPS URL Telegram posts updates to; set = webhook mode.
+                           Telegram takes https on port 443, 80, 88 or 8443 only; with a
+                           non-default TELEGRAM_API_URL (a local Bot API server) http and any
+                           port are accepted too
 WEBHOOK_SECRET             secret token Telegram sends back with every update (required with
                            WEBHOOK_URL)
 WEBHOOK_LISTEN, _PORT      address and port the webhook server binds (``0.0.0.0``, ``8443``)
@@ -44,9 +47,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.iot.endpoints import Endpoints
+
+OFFICIAL_API_URL = "https://api.telegram.org"
+# setWebhook on Telegram's own server takes only these (a local Bot API server takes any).
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+_WEBHOOK_EXAMPLE = "write it like https://bot.example.com/telegram"
 
 
 class ConfigError(ValueError):
@@ -58,7 +67,7 @@ class Settings:
     """The bot's configuration. Build it with :func:`load`."""
 
     telegram_token: str = field(default="", repr=False)
-    telegram_api_url: str = "https://api.telegram.org"
+    telegram_api_url: str = OFFICIAL_API_URL
     iot_region: str = "cn"
     iot_api_url: str = ""
     iot_ws_url: str = ""
@@ -146,14 +155,17 @@ def load(
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise ConfigError(f"BOT_DEFAULT_TIMEZONE {timezone!r} is not an IANA timezone") from err
+    api_url = get("TELEGRAM_API_URL", OFFICIAL_API_URL).rstrip("/")
     webhook_url, webhook_secret = get("WEBHOOK_URL"), get("WEBHOOK_SECRET")
+    if webhook_url:
+        check_webhook_url(webhook_url, local_server=not is_official_api(api_url))
     if webhook_url and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook_secret):
         raise ConfigError(
             "WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -"
         )
     return Settings(
         telegram_token=get("TELEGRAM_BOT_TOKEN"),
-        telegram_api_url=get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
+        telegram_api_url=api_url,
         iot_region=region,
         iot_api_url=get("IOT_API_URL"),
         iot_ws_url=get("IOT_WS_URL"),
@@ -176,6 +188,48 @@ def load(
         log_level=get("LOG_LEVEL", "INFO").upper(),
         push=_flag("BOT_PUSH", get("BOT_PUSH", "1")),
     )
+
+
+def is_official_api(api_url: str) -> bool:
+    """Whether TELEGRAM_API_URL is Telegram's own Bot API server (not a local one or a fake)."""
+    return urlsplit(api_url).hostname == urlsplit(OFFICIAL_API_URL).hostname
+
+
+def check_webhook_url(url: str, *, local_server: bool = False) -> None:
+    """Raise ConfigError unless setWebhook would take ``url``.
+
+    Telegram's server takes https URLs on ports 443, 80, 88 and 8443; a local Bot API server
+    (``local_server``) also http and any port. The message names the part that is wrong, never
+    the whole URL: its path may hold a secret.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or not parts.scheme or "://" not in url:
+        raise ConfigError(f"WEBHOOK_URL is not a URL: {_WEBHOOK_EXAMPLE}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError("WEBHOOK_URL has a port that is not a number from 1 to 65535") from None
+    schemes = ("https", "http") if local_server else ("https",)
+    if parts.scheme.lower() not in schemes:
+        if local_server:
+            raise ConfigError(
+                f"WEBHOOK_URL must start with https:// or http://, not {parts.scheme}://"
+            )
+        raise ConfigError(
+            f"WEBHOOK_URL must start with https://, not {parts.scheme}://: Telegram only "
+            "delivers webhooks over HTTPS (http works only with a local Bot API server in "
+            "TELEGRAM_API_URL)"
+        )
+    if not parts.hostname:
+        raise ConfigError(f"WEBHOOK_URL has no host name: {_WEBHOOK_EXAMPLE}")
+    if port is not None and port not in WEBHOOK_PORTS and not local_server:
+        allowed = ", ".join(map(str, WEBHOOK_PORTS[:-1])) + f" and {WEBHOOK_PORTS[-1]}"
+        raise ConfigError(
+            f"WEBHOOK_URL uses port {port}, but Telegram only delivers webhooks to ports {allowed}"
+        )
 
 
 def _user_ids(text: str) -> frozenset[int]:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.telegram_limits import MAX_ANSWER, clip
+
 if TYPE_CHECKING:
     from bot.accounts import AccountManager
     from bot.callbacks import CallbackCodec
@@ -55,10 +57,14 @@ class HomeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 async def answer_query(
     update: object, context: HomeContext, text: str | None = None, *, alert: bool = False
 ) -> None:
-    """Answer the update's callback query once (later calls do nothing)."""
+    """Answer the update's callback query once (later calls do nothing).
+
+    ``text`` (plain) is cut to the 200 characters Telegram shows in a toast or an alert: it often
+    names a device or a home.
+    """
     from telegram import Update
 
     if context.query_answered or not isinstance(update, Update) or update.callback_query is None:
         return
     context.query_answered = True
-    await update.callback_query.answer(text, show_alert=alert)
+    await update.callback_query.answer(clip(text, MAX_ANSWER) if text else text, show_alert=alert)

@@ -23,12 +23,16 @@ from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionScene, Automation
 from bot.routing import Buttons, on_button
+from bot.telegram_limits import clip
 from bot.views import automations as views
+from bot.views.paging import page_arg
 from bot.views.scenes import no_family
 
 
-async def automation_list(context: HomeContext, user_id: int, notice: str = "") -> View:
-    """The family's automations with their switches, or why there are none to show."""
+async def automation_list(
+    context: HomeContext, user_id: int, notice: str = "", page: int = 0
+) -> View:
+    """A page of the family's automations with their switches, or why there are none."""
     family = family_id(context, user_id)
     if family is None:
         return no_family(), None
@@ -36,11 +40,11 @@ async def automation_list(context: HomeContext, user_id: int, notice: str = "") 
     automations = await context.services.accounts.run(
         user_id, lambda t: iot.list_automations(t, family)
     )
-    return views.automation_list(automations, Buttons(context, user_id), notice)
+    return views.automation_list(automations, Buttons(context, user_id), notice, page)
 
 
 async def details(
-    context: HomeContext, user_id: int, automation: Automation, notice: str = ""
+    context: HomeContext, user_id: int, automation: Automation, notice: str = "", page: int = 0
 ) -> View:
     """The automation in words, naming devices, properties and scenes from the family."""
     family = family_id(context, user_id)
@@ -50,7 +54,7 @@ async def details(
     book = home.book(scenes) if home else views.HomeBook()
     zone = user_zone(context, user_id)
     buttons = Buttons(context, user_id)
-    return views.automation_details(automation, book, zone, now(), buttons, notice)
+    return views.automation_details(automation, book, zone, now(), buttons, notice, page)
 
 
 async def _describe(context: HomeContext, user_id: int, automation_id: str) -> Automation | None:
@@ -72,17 +76,18 @@ async def automations_command(update: Update, context: HomeContext) -> None:
 
 @on_button("aut.list")
 async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:
-    await show(update, await automation_list(context, callback.owner_id))
+    page = page_arg(callback.args, 0)
+    await show(update, await automation_list(context, callback.owner_id, page=page))
 
 
 @on_button("aut.open")
 async def open_details(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = callback.owner_id
+    user_id, page = callback.owner_id, page_arg(callback.args, 1)
     automation = await _describe(context, user_id, callback.args[0])
     if automation is None:
-        await show(update, await automation_list(context, user_id, _gone()))
+        await show(update, await automation_list(context, user_id, _gone(), page))
         return
-    await show(update, await details(context, user_id, automation))
+    await show(update, await details(context, user_id, automation, page=page))
 
 
 @on_button("aut.tog")
@@ -90,9 +95,10 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
     """Switch an automation on or off; show the list or the details again, as pressed from."""
     user_id, automation_id = callback.owner_id, callback.args[0]
     where = callback.args[1] if len(callback.args) > 1 else "l"
+    page = page_arg(callback.args, 2)
     automation = await _describe(context, user_id, automation_id)
     if automation is None:
-        await show(update, await automation_list(context, user_id, _gone()))
+        await show(update, await automation_list(context, user_id, _gone(), page))
         return
     enabled = not automation.enabled
     iot = context.services.iot
@@ -100,13 +106,13 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
         user_id, lambda t: iot.set_automation_enabled(t, automation_id, enabled)
     )
     notice = (_("✅ <b>{name}</b> is on.") if enabled else _("⏸ <b>{name}</b> is off.")).format(
-        name=escape(automation.name)
+        name=escape(clip(automation.name))
     )
     if where == "d":
         fresh = await _describe(context, user_id, automation_id)
-        await show(update, await details(context, user_id, fresh or automation, notice))
+        await show(update, await details(context, user_id, fresh or automation, notice, page))
     else:
-        await show(update, await automation_list(context, user_id, notice))
+        await show(update, await automation_list(context, user_id, notice, page))
 
 
 def _gone() -> str:

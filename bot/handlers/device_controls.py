@@ -23,8 +23,9 @@ from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
 from bot.routing import Buttons, expect_text, on_button, on_text
 from bot.views import device_card as views
-from bot.views.device_controls import choice_menu, current_key
+from bot.views.device_controls import choice_menu, controls_menu, current_key
 from bot.views.device_values import translate_invalid, typed_value
+from bot.views.paging import page_arg
 
 ChooseValue = Callable[[PropertySpec, Any], Any]
 
@@ -144,14 +145,25 @@ def _same_number(current: Any, value: Any) -> bool:
 
 @on_button("dev.menu")
 async def choices_menu(update: Update, context: HomeContext, callback: Callback) -> None:
-    """The sub-menu of a property with many choices."""
+    """The sub-menu of a property with many choices (a page of them)."""
     if len(callback.args) < 2:
         return
     card = await home_of(update, context).card(callback.args[0])
     prop = await usable_property(update, context, card, callback.args[1])
     if prop is None:
         return
-    await present(update, context, choice_menu(card, prop, Buttons(context, user_id_of(update))))
+    buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 2)
+    await present(update, context, choice_menu(card, prop, buttons, page))
+
+
+@on_button("dev.ctls")
+async def all_controls(update: Update, context: HomeContext, callback: Callback) -> None:
+    """More controls than a card holds: all of them, a page at a time."""
+    if not callback.args:
+        return
+    card = await home_of(update, context).card(callback.args[0])
+    buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 1)
+    await present(update, context, controls_menu(card, buttons, page))
 
 
 @on_button("dev.ask")

@@ -21,6 +21,7 @@ from bot.iot.models.devices import Device
 from bot.iot.template import DataTemplate, numeric_properties
 from bot.routing import Buttons, on_button
 from bot.views import history as views
+from bot.views.paging import page_arg
 
 RECENT_EVENTS = 20
 
@@ -41,7 +42,8 @@ async def show_menu(update: Update, context: HomeContext, callback: Callback) ->
     device = await load_device(context, user_id, callback.args[0])
     template = await _template(context, user_id, device)
     props = numeric_properties(template)
-    await edit(update, views.history_menu(device, props, template, Buttons(context, user_id)))
+    buttons, page = Buttons(context, user_id), page_arg(callback.args, 1)
+    await edit(update, views.history_menu(device, props, template, buttons, page))
 
 
 @on_button("dh.chart")
@@ -96,7 +98,7 @@ async def send_chart(update: Update, context: HomeContext, callback: Callback) -
 
 @on_button("dh.events")
 async def show_events(update: Update, context: HomeContext, callback: Callback) -> None:
-    """The last events the device posted, newest first, in the user's timezone."""
+    """The last events the device posted, newest first, in the user's timezone, a page at a time."""
     services, user_id = context.services, user_id_of(update)
     device = await load_device(context, user_id, callback.args[0])
     template, events = await asyncio.gather(
@@ -109,8 +111,8 @@ async def show_events(update: Update, context: HomeContext, callback: Callback) 
         ),
     )
     timezone = services.store.get_settings(user_id).timezone
-    view = views.events_list(device, template, events, timezone, Buttons(context, user_id))
-    await edit(update, view)
+    buttons, page = Buttons(context, user_id), page_arg(callback.args, 1)
+    await edit(update, views.events_list(device, template, events, timezone, buttons, page))
 
 
 def register(app: HomeApplication) -> None:

@@ -17,7 +17,9 @@ from bot.iot import errors
 from bot.iot.models.devices import DeviceDetail, DeviceExtInfo
 from bot.iot.models.firmware import DeviceVersion
 from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
+from bot.telegram_limits import clip
 from bot.views import device_manage as views
+from bot.views.paging import page_arg
 
 log = logging.getLogger(__name__)
 NO_PERMISSION = "InvalidParameterValue.NoPermission"
@@ -129,13 +131,14 @@ async def name_typed(
 
 @on_button("dmg.move")
 async def pick_room(update: Update, context: HomeContext, callback: Callback) -> None:
-    """Move: the family's rooms, the current one marked."""
+    """Move: the family's rooms, the current one marked (a page of them)."""
     services, user_id = context.services, user_id_of(update)
     device = await load_device(context, user_id, callback.args[0])
     rooms = await services.accounts.run(
         user_id, lambda token: services.iot.list_all_rooms(token, device.family_id)
     )
-    await edit(update, views.room_picker(device, rooms, Buttons(context, user_id)))
+    page = page_arg(callback.args, 1)
+    await edit(update, views.room_picker(device, rooms, Buttons(context, user_id), page))
 
 
 @on_button("dmg.room")
@@ -152,7 +155,7 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
         await answer_query(update, context, _("That room no longer exists."), alert=True)
         await edit(update, views.room_picker(device, rooms, Buttons(context, user_id)))
         return
-    notice = _("✅ Moved to <b>{room}</b>.").format(room=escape(room))
+    notice = _("✅ Moved to <b>{room}</b>.").format(room=escape(clip(room)))
     if room_id == (device.room_id or views.DEFAULT_ROOM):
         await answer_query(update, context, _("It's already there."))
         notice = ""
@@ -223,7 +226,8 @@ async def show_sub_devices(update: Update, context: HomeContext, callback: Callb
         )
         online = {s.device_id: s.online for s in statuses}
         subs = [s.with_online(online.get(s.device_id)) for s in subs]
-    await edit(update, views.sub_devices(gateway, subs, Buttons(context, user_id)))
+    page = page_arg(callback.args, 1)
+    await edit(update, views.sub_devices(gateway, subs, Buttons(context, user_id), page))
 
 
 @on_button("dmg.info")

@@ -15,6 +15,7 @@ from bot.handlers.device_screen import home_of, present, user_id_of
 from bot.i18n import _
 from bot.routing import Buttons, on_button
 from bot.views import devices_list as views
+from bot.views.paging import page_arg
 
 # Where "◀ Back" on a card returns to, kept in the (persisted) user_data.
 VIEW_KEY = "devices_view"
@@ -92,11 +93,11 @@ async def back_from_card(update: Update, context: HomeContext, callback: Callbac
 
 @on_button("dev.fam")
 async def choose_family(update: Update, context: HomeContext, callback: Callback) -> None:
-    """🏘 Switch home: the user's families, the current one marked."""
+    """🏘 Switch home: the user's families, the current one marked (a page of them)."""
     home = home_of(update, context)
     families, current = await home.families()
-    buttons = Buttons(context, user_id_of(update))
-    view = views.family_menu(families, current.family_id if current else None, buttons)
+    buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 0)
+    view = views.family_menu(families, current.family_id if current else None, buttons, page)
     await present(update, context, view)
 
 
@@ -128,8 +129,8 @@ async def choose_room(update: Update, context: HomeContext, callback: Callback) 
     listing = await home.listing(families, current, ALL_ROOMS)
     counts = Counter(d.room_id or DEFAULT_ROOM for d in listing.devices)
     listing = dataclasses.replace(listing, room_id=room)
-    buttons = Buttons(context, user_id_of(update))
-    await present(update, context, views.room_menu(listing, counts, buttons))
+    buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 0)
+    await present(update, context, views.room_menu(listing, counts, buttons, page))
 
 
 @on_button("dev.shared")

@@ -18,6 +18,7 @@ from bot.iot.models.families import Family
 from bot.routing import Buttons, expect_text, on_button, on_deep_link, on_text
 from bot.secrets import register_secret
 from bot.views import family as views
+from bot.views.paging import page_arg
 
 KIND = "f"  # /start f<token or key>
 
@@ -33,14 +34,16 @@ async def _families(context: HomeContext, user_id: int) -> list[Family]:
     return await services.accounts.run(user_id, services.iot.list_all_families)
 
 
-async def _list_view(context: HomeContext, user_id: int, notice: str = "") -> views.View:
+async def _list_view(
+    context: HomeContext, user_id: int, notice: str = "", page: int = 0
+) -> views.View:
     families = await _families(context, user_id)
     current = context.services.accounts.account(user_id).family_id
-    return views.family_list(families, current, Buttons(context, user_id), notice)
+    return views.family_list(families, current, Buttons(context, user_id), notice, page)
 
 
 async def _card_view(
-    context: HomeContext, user_id: int, family_id: str, notice: str = ""
+    context: HomeContext, user_id: int, family_id: str, notice: str = "", page: int = 0
 ) -> views.View:
     family = await family_of(context, user_id, family_id)
     if family is None:
@@ -51,8 +54,9 @@ async def _card_view(
     )
     account = services.accounts.account(user_id)
     is_current = account.family_id == family_id
+    buttons = Buttons(context, user_id)
     return views.family_card(
-        family, members, account.iot_user_id, is_current, Buttons(context, user_id), notice
+        family, members, account.iot_user_id, is_current, buttons, notice, page
     )
 
 
@@ -67,14 +71,15 @@ async def family_command(update: Update, context: HomeContext) -> None:
 @on_button("fam.list")
 async def show_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
-    text, keyboard = await _list_view(context, user_id)
+    text, keyboard = await _list_view(context, user_id, page=page_arg(callback.args, 0))
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
 @on_button("fam.open")
 async def show_family(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
-    text, keyboard = await _card_view(context, user_id, callback.args[0])
+    page = page_arg(callback.args, 1)
+    text, keyboard = await _card_view(context, user_id, callback.args[0], page=page)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 

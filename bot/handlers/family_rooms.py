@@ -11,6 +11,7 @@ from bot.context import HomeContext
 from bot.iot.models.families import Family, Room
 from bot.routing import Buttons, expect_text, on_button, on_text
 from bot.views import family as views
+from bot.views.paging import page_arg
 
 NAME_MAX = 30  # characters in a family or room name (the cloud's limit)
 
@@ -50,7 +51,7 @@ async def family_of(context: HomeContext, user_id: int, family_id: str) -> Famil
 
 
 async def _rooms_view(
-    context: HomeContext, user_id: int, family_id: str, notice: str = ""
+    context: HomeContext, user_id: int, family_id: str, notice: str = "", page: int = 0
 ) -> views.View:
     family = await family_of(context, user_id, family_id)
     if family is None:
@@ -59,7 +60,7 @@ async def _rooms_view(
     rooms = await context.services.accounts.run(
         user_id, partial(iot.list_all_rooms, family_id=family_id)
     )
-    return views.rooms(family, rooms, Buttons(context, user_id), notice)
+    return views.rooms(family, rooms, Buttons(context, user_id), notice, page)
 
 
 async def _room(
@@ -79,7 +80,8 @@ async def _room(
 @on_button("fam.rooms")
 async def show_rooms(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
-    text, keyboard = await _rooms_view(context, user_id, callback.args[0])
+    page = page_arg(callback.args, 1)
+    text, keyboard = await _rooms_view(context, user_id, callback.args[0], page=page)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 

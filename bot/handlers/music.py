@@ -23,6 +23,7 @@ from bot.handlers.music_speakers import memory
 from bot.i18n import N_, _
 from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
 from bot.views import music as views
+from bot.views.paging import page_arg
 
 SEARCH_QUESTION = "mu.search"
 
@@ -84,9 +85,11 @@ async def keyword_typed(
 
 @on_button("mu.spk")
 async def change_speaker(update: Update, context: HomeContext, callback: Callback) -> None:
-    """[Change speaker]: every speaker, the current one ticked."""
+    """[Change speaker]: every speaker (a page of them), the current one ticked."""
     _drop_search_question(update, context)
-    await offer_speakers(update, context, auto=False)
+    then = views.clean_keyword(callback.args[0]) if callback.args else None
+    page = page_arg(callback.args, 1)
+    await offer_speakers(update, context, then=then or "", auto=False, page=page)
 
 
 @on_button("mu.use")

@@ -78,8 +78,9 @@ async def offer_speakers(
     note: str = "",
     auto: bool = True,
     speakers: Sequence[Speaker] | None = None,
+    page: int = 0,
 ) -> None:
-    """Ask which speaker to use; with ``auto`` and only one, use it and go on to ``then``."""
+    """Ask which speaker to use (``page`` of them); with ``auto`` and only one, use it."""
     services, uid = context.services, user_id(update)
     if speakers is None:
         speakers = await speakers_of(update, context)
@@ -93,7 +94,7 @@ async def offer_speakers(
         await use_speaker(update, context, speakers[0].device_id, then, note)
         return
     text, keyboard = views.speaker_picker(
-        speakers, current, Buttons(context, uid), then=then, note=note
+        speakers, current, Buttons(context, uid), then=then, note=note, page=page
     )
     await show(update, context, text, keyboard)
 

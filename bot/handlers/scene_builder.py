@@ -17,6 +17,7 @@ from bot.iot.template import InvalidValue
 from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text
 from bot.views import scenes as views
 from bot.views import setting_picker as picker
+from bot.views.paging import page_arg
 
 DRAFT_KEY = "scene_draft"
 STEPS_MAX = 32  # the most actions a scene takes
@@ -114,8 +115,11 @@ async def pick_device(update: Update, context: HomeContext, callback: Callback) 
     home = await catalogue(context, user_id, draft["family"])
     title = _("Which device should the scene set?")
     back = _back(context, user_id, "scb.show")
-    buttons = Buttons(context, user_id)
-    await show(update, picker.device_menu(title, home.with_settings(), buttons, "scb.pick", back))
+    buttons, page = Buttons(context, user_id), page_arg(callback.args, 0)
+    view = picker.device_menu(
+        title, home.with_settings(), buttons, "scb.pick", back, paging=("scb.dev",), page=page
+    )
+    await show(update, view)
 
 
 @on_button("scb.pick")
@@ -133,7 +137,13 @@ async def pick_property(update: Update, context: HomeContext, callback: Callback
         return
     back = _back(context, user_id, "scb.dev")
     view = picker.property_menu(
-        device, home.settable(device_id), Buttons(context, user_id), "scb.prop", back
+        device,
+        home.settable(device_id),
+        Buttons(context, user_id),
+        "scb.prop",
+        back,
+        paging=("scb.pick", device_id),
+        page=page_arg(callback.args, 1),
     )
     await show(update, view)
 
@@ -155,7 +165,16 @@ async def pick_value(update: Update, context: HomeContext, callback: Callback) -
     if not picker.picks_by_button(prop):
         expect_text(context, chat.id, "scb.value", device_id, property_id)
     back = _back(context, user_id, "scb.pick", device_id)
-    await show(update, picker.value_menu(device, prop, Buttons(context, user_id), "scb.val", back))
+    view = picker.value_menu(
+        device,
+        prop,
+        Buttons(context, user_id),
+        "scb.val",
+        back,
+        paging=("scb.prop", device_id, property_id),
+        page=page_arg(callback.args, 2),
+    )
+    await show(update, view)
 
 
 @on_button("scb.val")

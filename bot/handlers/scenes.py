@@ -17,16 +17,18 @@ from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import Scene
 from bot.routing import Buttons, on_button
+from bot.telegram_limits import clip
 from bot.views import scenes as views
+from bot.views.paging import page_arg
 
 
-async def scene_list(context: HomeContext, user_id: int, notice: str = "") -> View:
-    """The family's scenes, or why there are none to show."""
+async def scene_list(context: HomeContext, user_id: int, notice: str = "", page: int = 0) -> View:
+    """A page of the family's scenes, or why there are none to show."""
     family = family_id(context, user_id)
     if family is None:
         return views.no_family(), None
     scenes = await all_scenes(context, user_id, family)
-    return views.scene_list(scenes, Buttons(context, user_id), notice)
+    return views.scene_list(scenes, Buttons(context, user_id), notice, page)
 
 
 async def scenes_command(update: Update, context: HomeContext) -> None:
@@ -38,7 +40,8 @@ async def scenes_command(update: Update, context: HomeContext) -> None:
 
 @on_button("scn.list")
 async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:
-    await show(update, await scene_list(context, callback.owner_id))
+    page = page_arg(callback.args, 0)
+    await show(update, await scene_list(context, callback.owner_id, page=page))
 
 
 async def _find(
@@ -51,13 +54,13 @@ async def _find(
 
 
 def _refused(scene: Scene, err: errors.ApiError) -> str:
-    return "⚠ " + escape(scene.name) + ": " + (describe(err) or "")
+    return "⚠ " + escape(clip(scene.name)) + ": " + (describe(err) or "")
 
 
 @on_button("scn.run")
 async def run(update: Update, context: HomeContext, callback: Callback) -> None:
     """Run a scene; its result (running, or why not) shows above the list."""
-    user_id, scene_id = callback.owner_id, callback.args[0]
+    user_id, scene_id, page = callback.owner_id, callback.args[0], page_arg(callback.args, 1)
     iot = context.services.iot
     scenes, scene = await _find(context, user_id, scene_id)
     if scene is None:
@@ -69,24 +72,24 @@ async def run(update: Update, context: HomeContext, callback: Callback) -> None:
             notice = _refused(scene, err)
         else:
             notice = views.running(scene.name)
-    await show(update, views.scene_list(scenes, Buttons(context, user_id), notice))
+    await show(update, views.scene_list(scenes, Buttons(context, user_id), notice, page))
 
 
 @on_button("scn.del")
 async def ask_delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """🗑 beside a scene: ask before deleting it."""
-    user_id = callback.owner_id
+    user_id, page = callback.owner_id, page_arg(callback.args, 1)
     scenes, scene = await _find(context, user_id, callback.args[0])
     if scene is None:
-        await show(update, views.scene_list(scenes, Buttons(context, user_id), _gone()))
+        await show(update, views.scene_list(scenes, Buttons(context, user_id), _gone(), page))
         return
-    await show(update, views.confirm_delete(scene, Buttons(context, user_id)))
+    await show(update, views.confirm_delete(scene, Buttons(context, user_id), page))
 
 
 @on_button("scn.delok")
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """Delete the scene (confirmed); the list shows what happened."""
-    user_id, scene_id = callback.owner_id, callback.args[0]
+    user_id, scene_id, page = callback.owner_id, callback.args[0], page_arg(callback.args, 1)
     iot = context.services.iot
     _scenes, scene = await _find(context, user_id, scene_id)
     if scene is None:
@@ -97,8 +100,8 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
         except errors.ApiError as err:
             notice = _refused(scene, err)
         else:
-            notice = _("🗑 Deleted the scene <b>{scene}</b>.").format(scene=escape(scene.name))
-    await show(update, await scene_list(context, user_id, notice))
+            notice = _("🗑 Deleted the scene <b>{scene}</b>.").format(scene=escape(clip(scene.name)))
+    await show(update, await scene_list(context, user_id, notice, page))
 
 
 def _gone() -> str:

@@ -17,6 +17,7 @@ from bot.iot.models.sharing import SharedDevice
 from bot.routing import Buttons, on_button, on_deep_link
 from bot.secrets import register_secret
 from bot.views import sharing as views
+from bot.views.paging import page_arg
 
 KIND = "s"  # /start s<token or key>, made by bot.handlers.sharing
 SHARED_PAGE = 50
@@ -103,7 +104,8 @@ async def shared_command(update: Update, context: HomeContext) -> None:
 async def shared_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     devices = await _shared_with_me(context, user_id)
-    text, keyboard = views.shared_with_me(devices, Buttons(context, user_id))
+    page = page_arg(callback.args, 0)
+    text, keyboard = views.shared_with_me(devices, Buttons(context, user_id), page=page)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 

@@ -22,6 +22,7 @@ from bot.iot.models.sharing import ShareUser
 from bot.routing import Buttons, expect_text, on_button, on_text
 from bot.secrets import register_secret
 from bot.views import sharing as views
+from bot.views.paging import page_arg
 
 _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -79,7 +80,7 @@ async def share_command(update: Update, context: HomeContext) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-async def _device_picker(context: HomeContext, user_id: int) -> views.View:
+async def _device_picker(context: HomeContext, user_id: int, page: int = 0) -> views.View:
     families = await _my_families(context, user_id)
     if not families:
         return views.no_family(), None
@@ -88,13 +89,13 @@ async def _device_picker(context: HomeContext, user_id: int) -> views.View:
     devices = await context.services.accounts.run(
         user_id, lambda t: iot.list_all_devices(t, family.family_id)
     )
-    return views.pick_device(family.name, devices, Buttons(context, user_id))
+    return views.pick_device(family.name, devices, Buttons(context, user_id), page)
 
 
 @on_button("shr.list")
 async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
-    text, keyboard = await _device_picker(context, user_id)
+    text, keyboard = await _device_picker(context, user_id, page_arg(callback.args, 0))
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
@@ -139,25 +140,32 @@ async def create_link(update: Update, context: HomeContext, callback: Callback) 
 async def share_users(update: Update, context: HomeContext, callback: Callback) -> None:
     """Who outside the family has the device (AppListShareDeviceUsers)."""
     user_id = _query(update)[0]
-    await _show_users(update, context, user_id, callback.args[0])
+    await _show_users(update, context, user_id, callback.args[0], page_arg(callback.args, 1))
 
 
-async def _show_users(update: Update, context: HomeContext, user_id: int, device_id: str) -> None:
+async def _show_users(
+    update: Update, context: HomeContext, user_id: int, device_id: str, page: int = 0
+) -> None:
     found = await _device_or_say(update, context, user_id, device_id)
     if found is None or update.callback_query is None:
         return
     iot = context.services.iot
     users: list[ShareUser] = []
     while True:
-        page = await context.services.accounts.run(
+        batch = await context.services.accounts.run(
             user_id,
             partial(iot.list_share_users, device_id=device_id, offset=len(users), limit=50),
         )
-        users += page.users
-        if not page.users or len(users) >= page.total:
+        users += batch.users
+        if not batch.users or len(users) >= batch.total:
             break
     text, keyboard = views.share_users(
-        found[0].alias, device_id, users, _timezone(context, user_id), Buttons(context, user_id)
+        found[0].alias,
+        device_id,
+        users,
+        _timezone(context, user_id),
+        Buttons(context, user_id),
+        page,
     )
     await update.callback_query.edit_message_text(text, reply_markup=keyboard)
 

@@ -20,6 +20,7 @@ from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text
 from bot.timer_time import Schedule, parse_clock, to_cloud, to_local, zone
 from bot.views import setting_picker as picker
 from bot.views import timers as views
+from bot.views.paging import page_arg
 
 DRAFT_KEY = "timer_draft"
 ONCE = "once"
@@ -57,8 +58,10 @@ def _setting(home: Catalogue, draft: dict[str, Any]) -> str:
     )
 
 
-async def _next(update: Update, context: HomeContext, user_id: int, step: str = "") -> None:
-    """Show ``step``, or the first one still missing, or the review when nothing is."""
+async def _next(
+    update: Update, context: HomeContext, user_id: int, step: str = "", page: int = 0
+) -> None:
+    """Show ``step`` (at ``page`` of its menu), or the first one still missing, or the review."""
     cancel_text(context)
     draft = _draft(context)
     home = await _home(context, user_id)
@@ -77,7 +80,10 @@ async def _next(update: Update, context: HomeContext, user_id: int, step: str = 
             buttons(_("◀ Back"), "tmb.step") if complete else buttons(_("✖ Cancel"), "tmb.cancel")
         )
         props = home.settable(device.device_id)
-        await show(update, picker.property_menu(device, props, buttons, "tmb.prop", back))
+        view = picker.property_menu(
+            device, props, buttons, "tmb.prop", back, paging=("tmb.step", "values"), page=page
+        )
+        await show(update, view)
     elif step == "time":
         chat = update.effective_chat
         assert chat is not None
@@ -128,7 +134,8 @@ async def edit(update: Update, context: HomeContext, callback: Callback) -> None
 async def step(update: Update, context: HomeContext, callback: Callback) -> None:
     """Go to a step: the review, or change the setting, the time or the days."""
     wanted = callback.args[0] if callback.args else ""
-    await _next(update, context, callback.owner_id, wanted if wanted in STEPS else "")
+    step = wanted if wanted in STEPS else ""
+    await _next(update, context, callback.owner_id, step, page_arg(callback.args, 1))
 
 
 @on_button("tmb.prop")
@@ -145,7 +152,16 @@ async def pick_value(update: Update, context: HomeContext, callback: Callback) -
         expect_text(context, chat.id, "tmb.value", device_id, property_id)
     back = Buttons(context, user_id)(_("◀ Back"), "tmb.step", "values")
     device = home.devices[device_id]
-    await show(update, picker.value_menu(device, prop, Buttons(context, user_id), "tmb.val", back))
+    view = picker.value_menu(
+        device,
+        prop,
+        Buttons(context, user_id),
+        "tmb.val",
+        back,
+        paging=("tmb.prop", device_id, property_id),
+        page=page_arg(callback.args, 2),
+    )
+    await show(update, view)
 
 
 @on_button("tmb.val")

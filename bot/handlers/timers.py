@@ -15,8 +15,10 @@ from bot.i18n import N_, _
 from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons, on_button
+from bot.telegram_limits import clip
 from bot.views import setting_picker as picker
 from bot.views import timers as views
+from bot.views.paging import page_arg
 from bot.views.scenes import no_family
 
 FROM_PICKER = "p"  # origin of a list opened from /timers (its Back returns to the picker)
@@ -32,21 +34,29 @@ def back_button(
     return buttons(_("◀ Back"), "dev.open", device_id)
 
 
-async def device_picker(context: HomeContext, user_id: int) -> View:
-    """The family's settable devices, to open one's timers."""
+async def device_picker(context: HomeContext, user_id: int, page: int = 0) -> View:
+    """The family's settable devices (a page of them), to open one's timers."""
     family = family_id(context, user_id)
     if family is None:
         return no_family(), None
     home = await catalogue(context, user_id, family)
     title = _("<b>⏰ Timers</b>\nWhich device's timers?")
     buttons = Buttons(context, user_id)
-    return picker.device_menu(title, home.with_settings(), buttons, "tmr.list", None, FROM_PICKER)
+    devices = home.with_settings()
+    return picker.device_menu(
+        title, devices, buttons, "tmr.list", None, FROM_PICKER, paging=("tmr.pick",), page=page
+    )
 
 
 async def timer_list(
-    context: HomeContext, user_id: int, device_id: str, origin: str, notice: str = ""
+    context: HomeContext,
+    user_id: int,
+    device_id: str,
+    origin: str,
+    notice: str = "",
+    page: int = 0,
 ) -> View:
-    """One device's timers; or, when it left the family, the way back."""
+    """A page of one device's timers; or, when it left the family, the way back."""
     family = family_id(context, user_id)
     if family is None:
         return no_family(), None
@@ -68,6 +78,7 @@ async def timer_list(
         back_button(context, user_id, device_id, origin),
         origin,
         notice,
+        page,
     )
 
 
@@ -90,23 +101,21 @@ async def timers_command(update: Update, context: HomeContext) -> None:
 
 @on_button("tmr.pick")
 async def pick_again(update: Update, context: HomeContext, callback: Callback) -> None:
-    await show(update, await device_picker(context, callback.owner_id))
+    await show(update, await device_picker(context, callback.owner_id, page_arg(callback.args, 0)))
 
 
 @on_button("tmr.list")
 async def list_timers(update: Update, context: HomeContext, callback: Callback) -> None:
     """A device's timers (the device card's ⏰ Timers button comes here)."""
-    device_id = callback.args[0]
-    await show(
-        update, await timer_list(context, callback.owner_id, device_id, _origin(callback, 1))
-    )
+    device_id, origin, page = callback.args[0], _origin(callback, 1), page_arg(callback.args, 2)
+    await show(update, await timer_list(context, callback.owner_id, device_id, origin, page=page))
 
 
 @on_button("tmr.tog")
 async def toggle(update: Update, context: HomeContext, callback: Callback) -> None:
     """Switch a timer on or off."""
     user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
-    origin = _origin(callback, 2)
+    origin, page = _origin(callback, 2), page_arg(callback.args, 3)
     timer = await _timer(context, user_id, device_id, timer_id)
     if timer is None:
         notice = _gone()
@@ -116,27 +125,28 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
             user_id, lambda t: iot.set_timer_enabled(t, device_id, timer_id, enabled)
         )
         notice = (_("✅ <b>{name}</b> is on.") if enabled else _("⏸ <b>{name}</b> is off.")).format(
-            name=escape(timer.name)
+            name=escape(clip(timer.name))
         )
-    await show(update, await timer_list(context, user_id, device_id, origin, notice))
+    await show(update, await timer_list(context, user_id, device_id, origin, notice, page))
 
 
 @on_button("tmr.del")
 async def ask_delete(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
-    origin = _origin(callback, 2)
+    origin, page = _origin(callback, 2), page_arg(callback.args, 3)
     timer = await _timer(context, user_id, device_id, timer_id)
     if timer is None:
-        await show(update, await timer_list(context, user_id, device_id, origin, _gone()))
+        await show(update, await timer_list(context, user_id, device_id, origin, _gone(), page))
         return
     zone, buttons = user_zone(context, user_id), Buttons(context, user_id)
-    await show(update, views.confirm_delete(timer, device_id, zone, now(), buttons, origin))
+    view = views.confirm_delete(timer, device_id, zone, now(), buttons, origin, page)
+    await show(update, view)
 
 
 @on_button("tmr.delok")
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
-    origin = _origin(callback, 2)
+    origin, page = _origin(callback, 2), page_arg(callback.args, 3)
     timer = await _timer(context, user_id, device_id, timer_id)
     if timer is None:
         notice = _gone()
@@ -145,8 +155,8 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
         await context.services.accounts.run(
             user_id, lambda t: iot.delete_timer(t, device_id, timer_id)
         )
-        notice = _("🗑 Deleted the timer <b>{name}</b>.").format(name=escape(timer.name))
-    await show(update, await timer_list(context, user_id, device_id, origin, notice))
+        notice = _("🗑 Deleted the timer <b>{name}</b>.").format(name=escape(clip(timer.name)))
+    await show(update, await timer_list(context, user_id, device_id, origin, notice, page))
 
 
 def _gone() -> str:

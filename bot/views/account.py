@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup
 from bot.i18n import _
 from bot.routing import Buttons
 from bot.store import Account
+from bot.telegram_limits import clip
 
 View = tuple[str, InlineKeyboardMarkup | None]
 
@@ -52,7 +53,7 @@ def ask_password(identity: str) -> str:
     return _(
         "Now send the password of <b>{identity}</b>.\n"
         "I'll delete your message as soon as I've read it, and never store the password."
-    ).format(identity=escape(identity))
+    ).format(identity=escape(clip(identity)))
 
 
 def ask_token() -> str:
@@ -64,7 +65,7 @@ def ask_token() -> str:
 
 def confirm_switch(account: Account, buttons: Buttons) -> View:
     text = _("You're signed in as <b>{nickname}</b>. Sign in with another account?").format(
-        nickname=escape(account.nickname or account.iot_user_id)
+        nickname=escape(clip(account.nickname or account.iot_user_id))
     )
     keyboard = InlineKeyboardMarkup(
         [[buttons(_("Switch account"), "login.switch"), buttons(_("Keep"), "login.cancel")]]
@@ -76,7 +77,7 @@ def linked(account: Account) -> str:
     return _(
         "Done! You're signed in as <b>{nickname}</b>.\n\n"
         "Try /devices to see your home, or /help for everything I can do."
-    ).format(nickname=escape(account.nickname or account.iot_user_id))
+    ).format(nickname=escape(clip(account.nickname or account.iot_user_id)))
 
 
 def welcome_back(first_name: str, account: Account) -> str:
@@ -85,7 +86,9 @@ def welcome_back(first_name: str, account: Account) -> str:
         "Welcome back, {name}! You're signed in as <b>{nickname}</b>.\n\n"
         "/devices shows your home, /scenes runs a scene, /help lists everything else. "
         "/login signs in with another account."
-    ).format(name=escape(first_name), nickname=escape(account.nickname or account.iot_user_id))
+    ).format(
+        name=escape(first_name), nickname=escape(clip(account.nickname or account.iot_user_id))
+    )
 
 
 def method_name(method: str) -> str:
@@ -99,16 +102,17 @@ def method_name(method: str) -> str:
 def me(account: Account, family_name: str | None, timezone: str) -> str:
     """What /me shows: who is linked, how, and until when."""
     lines = [
-        _("<b>{nickname}</b>").format(nickname=escape(account.nickname or "—")),
+        _("<b>{nickname}</b>").format(nickname=escape(clip(account.nickname or "—"))),
         _("IoT Explorer user id: <code>{user_id}</code>").format(
             user_id=escape(account.iot_user_id)
         ),
         _("Signed in with: {method}").format(method=escape(method_name(account.login_method))),
     ]
     if account.login_identity:
-        lines.append(_("Account: {identity}").format(identity=escape(account.login_identity)))
+        identity = escape(clip(account.login_identity))
+        lines.append(_("Account: {identity}").format(identity=identity))
     if family_name:
-        lines.append(_("Current family: {family}").format(family=escape(family_name)))
+        lines.append(_("Current family: {family}").format(family=escape(clip(family_name))))
     if account.expire_at:
         when = datetime.fromtimestamp(account.expire_at, ZoneInfo(timezone))
         lines.append(

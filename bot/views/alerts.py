@@ -14,6 +14,7 @@ from bot.device_directory import KnownDevice
 from bot.i18n import N_, _
 from bot.routing import Buttons
 from bot.store import UserSettings
+from bot.telegram_limits import clip, fit_lines
 
 View = tuple[str, InlineKeyboardMarkup]
 PAGE = 10  # devices per page of the mute list
@@ -59,7 +60,7 @@ def menu(
 ) -> View:
     """The /alerts menu: a summary and the toggles."""
     where = (
-        _("a group, {title}").format(title=escape(destination))
+        _("a group, {title}").format(title=escape(clip(destination)))
         if destination
         else _("this private chat")
     )
@@ -70,20 +71,20 @@ def menu(
         )
     else:
         quiet = _("off")
-    lines = [
+    head = [
         _("<b>Alerts</b>"),
         _("Sent to: {where}").format(where=where),
         _("Quiet hours: {quiet}").format(quiet=quiet),
         _("Muted devices: {count}").format(count=muted),
     ]
-    for snooze in snoozes:
-        name = names.get(snooze.device_id, snooze.device_id)
-        lines.append(
-            _("💤 {device} snoozed until {time}").format(
-                device=escape(name), time=_when(snooze.until, settings.timezone)
-            )
+    snoozed = [
+        _("💤 {device} snoozed until {time}").format(
+            device=escape(clip(names.get(snooze.device_id, snooze.device_id))),
+            time=_when(snooze.until, settings.timezone),
         )
-    lines += ["", _("Tap a kind to switch it on or off.")]
+        for snooze in snoozes
+    ]
+    lines = fit_lines(snoozed, head=head, tail=["", _("Tap a kind to switch it on or off.")])
     rows: list[list[InlineKeyboardButton]] = []
     kind_buttons = []
     for kind in KINDS:
@@ -114,7 +115,7 @@ def device_list(
     rows = []
     for device in devices[page * PAGE : (page + 1) * PAGE]:
         icon = "🔕" if device.device_id in muted else "🔔"
-        rows.append([buttons(f"{icon} {device.name}", "al.mute", page, device.device_id)])
+        rows.append([buttons(f"{icon} {clip(device.name)}", "al.mute", page, device.device_id)])
     nav = []
     if page > 0:
         nav.append(buttons("‹", "al.devs", page - 1))

@@ -26,12 +26,16 @@ from bot.iot.models.scenes import (
 )
 from bot.iot.template import DataTemplate, PropertySpec
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fitted
 from bot.timer_time import same_clock, to_local, zone
 from bot.views.device_values import number
+from bot.views.paging import on_page, page_of, pager
 from bot.views.timers import china_time, days_text
 
 View = tuple[str, InlineKeyboardMarkup]
 ALL_DAY = ("00:00", "23:59")
+AUTOMATIONS_PAGE = 20  # automations per page of the list (two buttons each)
+MESSAGE_SHOWN = 200  # UTF-16 units of a notification's text quoted in a description
 # A device condition in words, per comparison (whole phrases: word order differs by language).
 _CONDITIONS = {
     "eq": N_("{device}'s {property} is {value}"),
@@ -53,7 +57,7 @@ class HomeBook:
 
     def device_name(self, device_id: str, alias: str = "") -> str:
         device = self.devices.get(device_id)
-        return alias or (device.name if device else device_id.partition("/")[2] or device_id)
+        return clip(alias or (device.name if device else device_id.partition("/")[2] or device_id))
 
     def prop(self, product_id: str, property_id: str) -> PropertySpec | None:
         template = self.templates.get(product_id)
@@ -61,27 +65,38 @@ class HomeBook:
 
 
 def automation_list(
-    automations: Sequence[AutomationSummary], buttons: Buttons, notice: str = ""
+    automations: Sequence[AutomationSummary], buttons: Buttons, notice: str = "", page: int = 0
 ) -> View:
-    """Every automation with a switch; tapping its name shows what triggers it."""
+    """A page of the automations, each with a switch; tapping a name shows what triggers it."""
     lines = [_("<b>⚙️ Automations</b>")]
     if notice:
         lines.append(notice)
+    shown, page, pages = page_of(automations, page, AUTOMATIONS_PAGE)
     if automations:
         lines.append(
             _("Tap a name to see what triggers it; the switch beside it turns it on or off.")
         )
     else:
         lines.append(_("This family has no automations yet."))
+    if pages > 1:
+        lines.append(_("page {page} of {pages}").format(page=page + 1, pages=pages))
     rows = [
         [
-            buttons(a.name, "aut.open", a.automation_id),
-            buttons(_("✅ On") if a.enabled else _("⏸ Off"), "aut.tog", a.automation_id, "l"),
+            buttons(clip(a.name), "aut.open", a.automation_id, *on_page(page)),
+            buttons(
+                _("✅ On") if a.enabled else _("⏸ Off"),
+                "aut.tog",
+                a.automation_id,
+                "l",
+                *on_page(page),
+            ),
         ]
-        for a in automations
+        for a in shown
     ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "aut.list"))
     rows.append([buttons(_("🎬 Scenes"), "scn.list")])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def automation_details(
@@ -91,19 +106,23 @@ def automation_details(
     now: datetime,
     buttons: Buttons,
     notice: str = "",
+    page: int = 0,
 ) -> View:
-    """One automation: whether it is on, and a sentence saying what triggers it and what it does."""
+    """One automation: whether it is on, and a sentence saying what triggers it and what it does.
+
+    A description too long for one message is trimmed; ``page`` is the list's, for the way back.
+    """
     state = _("✅ on") if automation.enabled else _("⏸ off")
-    lines = [f"<b>{escape(automation.name)}</b> — {state}"]
+    lines = [f"<b>{escape(clip(automation.name))}</b> — {state}"]
     if notice:
         lines.append(notice)
     lines += ["", describe(automation, book, user_zone, now)]
     switch = _("⏸ Turn off") if automation.enabled else _("▶ Turn on")
     rows = [
-        [buttons(switch, "aut.tog", automation.automation_id, "d")],
-        [buttons(_("◀ Automations"), "aut.list")],
+        [buttons(switch, "aut.tog", automation.automation_id, "d", *on_page(page))],
+        [buttons(_("◀ Automations"), "aut.list", *on_page(page))],
     ]
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def describe(automation: Automation, book: HomeBook, user_zone: str, now: datetime) -> str:
@@ -153,8 +172,8 @@ def condition_text(
     phrase = _CONDITIONS.get(condition.op, N_("{device}'s {property} is {value}"))
     return _(phrase).format(
         device=escape(book.device_name(condition.device_id, condition.alias)),
-        property=escape(prop.name if prop else condition.property_id),
-        value=escape(_value(prop, condition.value)),
+        property=escape(clip(prop.name if prop else condition.property_id)),
+        value=escape(clip(_value(prop, condition.value))),
     )
 
 
@@ -166,9 +185,9 @@ def action_text(action: SceneAction, book: HomeBook) -> str:
         return _("wait {duration}").format(duration=duration_text(action.seconds))
     if isinstance(action, ActionScene):
         name = action.scene_name or book.scenes.get(action.scene_id, action.scene_id)
-        return _("run the scene “{scene}”").format(scene=escape(name))
+        return _("run the scene “{scene}”").format(scene=escape(clip(name)))
     if isinstance(action, ActionNotify):
-        return _("notify “{message}”").format(message=escape(action.message))
+        return _("notify “{message}”").format(message=escape(clip(action.message, MESSAGE_SHOWN)))
     return _("do something I can't show (action type {kind})").format(kind=action.action_type)
 
 
@@ -179,11 +198,14 @@ def device_action_text(action: ActionDevice, book: HomeBook) -> str:
     first = specs[0][0] if len(specs) == 1 else None
     if first is not None and first.spec.type == "bool":
         return _("turn {device}'s {property} {value}").format(
-            device=device, property=escape(first.name), value=escape(_value(first, specs[0][2]))
+            device=device,
+            property=escape(clip(first.name)),
+            value=escape(clip(_value(first, specs[0][2]))),
         )
     settings = ", ".join(
         _("{property} to {value}").format(
-            property=escape(prop.name if prop else key), value=escape(_value(prop, value))
+            property=escape(clip(prop.name if prop else key)),
+            value=escape(clip(_value(prop, value))),
         )
         for prop, key, value in specs
     )

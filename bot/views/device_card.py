@@ -14,11 +14,22 @@ from bot.i18n import _
 from bot.iot.models.control import ActionResult
 from bot.iot.template import ActionSpec, DataTemplate, ParamSpec, PropertySpec, numeric_properties
 from bot.routing import Buttons
-from bot.views.device_controls import control_rows
+from bot.telegram_limits import (
+    MAX_BUTTONS,
+    clip,
+    fit_lines,
+    fitted,
+    shorten,
+    trim_html,
+)
+from bot.views.device_controls import button_count, control_rows
 from bot.views.device_values import value_hint
 
 View = tuple[str, InlineKeyboardMarkup]
 UTC = ZoneInfo("UTC")
+TITLE_SHOWN = 256  # UTF-16 units of the device's name heading its card
+VALUE_SHOWN = 300  # UTF-16 units of one value (a long text property, an action's output)
+NOTICE_SHOWN = 1500  # UTF-16 units of what was just done, above the card
 
 
 def user_zone(name: str) -> tzinfo:
@@ -54,35 +65,45 @@ def has_history(template: DataTemplate) -> bool:
 
 
 def _header(card: DeviceCard) -> list[str]:
-    lines = [f"<b>{escape(card.name)}</b>"]
+    lines = [f"<b>{escape(clip(card.name, TITLE_SHOWN))}</b>"]
     where = []
     if card.shared:
         where.append(_("🤝 Shared with you"))
     elif card.room_name:
-        where.append(f"🏠 {escape(card.room_name)}")
+        where.append(f"🏠 {escape(clip(card.room_name))}")
     where.append(f"{online_mark(card.device.online)} {online_text(card.device.online)}")
     lines.append(" · ".join(where))
     return lines
 
 
+def shown_value(prop: PropertySpec, value: object, tz: tzinfo) -> str:
+    """A value as the card shows it (plain text), a long one trimmed."""
+    return shorten(prop.format(value, tz=tz), VALUE_SHOWN)
+
+
 def _property_line(prop: PropertySpec, card: DeviceCard, tz: tzinfo) -> str:
-    return f"{escape(prop.name)}: <b>{escape(prop.format(card.value(prop.id), tz=tz))}</b>"
+    value = shown_value(prop, card.value(prop.id), tz)
+    return f"{escape(clip(prop.name))}: <b>{escape(value)}</b>"
 
 
 def card_text(card: DeviceCard, tz: tzinfo, notice: str = "") -> str:
-    """The card's text (HTML): ``notice`` (already HTML) goes first, e.g. what was just done."""
-    lines = [notice, ""] if notice else []
-    lines += _header(card)
-    if card.template.properties:
-        lines.append("")
-        lines += [_property_line(p, card, tz) for p in card.template.properties]
+    """The card's text (HTML): ``notice`` (already HTML) goes first, e.g. what was just done.
+
+    Every property has a line while they fit; the rest are counted in an "… and N more" line.
+    """
+    head = [trim_html(notice, NOTICE_SHOWN), ""] if notice else []
+    head += _header(card)
+    properties = [_property_line(p, card, tz) for p in card.template.properties]
+    if properties:
+        head.append("")
     elif not card.template.actions:
-        lines += ["", _("This device reports no properties.")]
+        head += ["", _("This device reports no properties.")]
+    tail = []
     if card.device.online is False and (card.template.writable_properties or card.template.actions):
-        lines += ["", _("<i>It's offline: controls work again once it reconnects.</i>")]
+        tail += ["", _("<i>It's offline: controls work again once it reconnects.</i>")]
     if card.last_update_ms:
-        lines += ["", _("<i>Updated {when}</i>").format(when=moment(card.last_update_ms, tz))]
-    return "\n".join(lines)
+        tail += ["", _("<i>Updated {when}</i>").format(when=moment(card.last_update_ms, tz))]
+    return "\n".join(fit_lines(properties, head=head, tail=tail))
 
 
 def feature_rows(card: DeviceCard, buttons: Buttons) -> list[list[InlineKeyboardButton]]:
@@ -100,15 +121,16 @@ def feature_rows(card: DeviceCard, buttons: Buttons) -> list[list[InlineKeyboard
 
 
 def card_view(card: DeviceCard, buttons: Buttons, tz: tzinfo, notice: str = "") -> View:
-    """The whole card: text, controls, feature buttons."""
-    rows = control_rows(card, buttons) + feature_rows(card, buttons)
-    return card_text(card, tz, notice), InlineKeyboardMarkup(rows)
+    """The whole card: text, controls (as many as Telegram takes), feature buttons."""
+    features = feature_rows(card, buttons)
+    controls = control_rows(card, buttons, room=MAX_BUTTONS - button_count(features))
+    return card_text(card, tz, notice), InlineKeyboardMarkup(controls + features)
 
 
 def set_notice(prop: PropertySpec, value: object, tz: tzinfo) -> str:
     """What the card says after a control was confirmed."""
     return _("✅ {property} is now {value}.").format(
-        property=escape(prop.name), value=f"<b>{escape(prop.format(value, tz=tz))}</b>"
+        property=escape(clip(prop.name)), value=f"<b>{escape(shown_value(prop, value, tz))}</b>"
     )
 
 
@@ -119,45 +141,50 @@ def set_toast(prop: PropertySpec, value: object, tz: tzinfo) -> str:
 
 def action_notice(action: ActionSpec, result: ActionResult, tz: tzinfo) -> str:
     """The outcome of an action, with its outputs formatted from the template."""
-    name = escape(action.name)
+    name = escape(clip(action.name))
     if result.ok:
         lines = [_("✅ <b>{action}</b> done.").format(action=name)]
     else:
         lines = [
             _("⚠️ <b>{action}</b>: the device answered “{status}”.").format(
-                action=name, status=escape(result.status or "?")
+                action=name, status=escape(clip(result.status or "?"))
             )
         ]
     lines += [
-        f"{escape(label)}: <b>{escape(value)}</b>"
+        f"{escape(clip(label))}: <b>{escape(shorten(value, VALUE_SHOWN))}</b>"
         for label, value in action.format_outputs(result.outputs, tz)
     ]
-    return "\n".join(lines)
+    return "\n".join(fit_lines(lines, NOTICE_SHOWN))
 
 
 def ask_value(card: DeviceCard, prop: PropertySpec, tz: tzinfo) -> str:
     """The question for a property's exact value."""
-    return _(
-        "Send the new <b>{property}</b> of <b>{device}</b>: {hint}.\nNow: {current}. /cancel stops."
-    ).format(
-        property=escape(prop.name),
-        device=escape(card.name),
-        hint=value_hint(prop.spec),
-        current=escape(prop.format(card.value(prop.id), tz=tz)),
+    return fitted(
+        _(
+            "Send the new <b>{property}</b> of <b>{device}</b>: {hint}.\n"
+            "Now: {current}. /cancel stops."
+        ).format(
+            property=escape(clip(prop.name)),
+            device=escape(clip(card.name)),
+            hint=value_hint(prop.spec),
+            current=escape(shown_value(prop, card.value(prop.id), tz)),
+        )
     )
 
 
 def ask_param(action: ActionSpec, index: int, params: Sequence[ParamSpec]) -> str:
     """The question for one input param of an action, with where the user is in the list."""
     param = params[index]
-    return _(
-        "<b>{action}</b> ({number} of {total})\nSend <b>{param}</b>: {hint}. /cancel stops."
-    ).format(
-        action=escape(action.name),
-        number=index + 1,
-        total=len(params),
-        param=escape(param.name),
-        hint=value_hint(param.spec),
+    return fitted(
+        _(
+            "<b>{action}</b> ({number} of {total})\nSend <b>{param}</b>: {hint}. /cancel stops."
+        ).format(
+            action=escape(clip(action.name)),
+            number=index + 1,
+            total=len(params),
+            param=escape(clip(param.name)),
+            hint=value_hint(param.spec),
+        )
     )
 
 

@@ -14,10 +14,14 @@ from bot.iot.models.devices import Device, DeviceExtInfo
 from bot.iot.models.families import Room
 from bot.iot.models.firmware import DeviceVersion, FirmwareStatus, FirmwareUpdate
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fit_lines, fitted, shorten
+from bot.views.paging import page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup]
 DEFAULT_ROOM = "0"  # where a device without a room lives (reference: RoomId "0")
 NAME_MAX = 64
+ROOMS_PAGE = 20  # rooms per page of the Move picker (two a row)
+ERROR_SHOWN = 500  # UTF-16 units of the device's reason an upgrade failed
 _BAR_CELLS = 10
 
 _STATUS_TEXT = {
@@ -50,8 +54,8 @@ def manage_menu(device: Device, room: str, buttons: Buttons, notice: str = "") -
     did = device.device_id
     lines = [notice, ""] if notice else []
     lines += [
-        _("<b>Manage {name}</b>").format(name=escape(device.name)),
-        _("Room: {room}").format(room=escape(room)),
+        _("<b>Manage {name}</b>").format(name=escape(clip(device.name))),
+        _("Room: {room}").format(room=escape(clip(room))),
     ]
     rows = [
         [buttons(_("✏️ Rename"), "dmg.rename", did), buttons(_("🚪 Move"), "dmg.move", did)],
@@ -61,7 +65,7 @@ def manage_menu(device: Device, room: str, buttons: Buttons, notice: str = "") -
     rows.append([buttons(_("ℹ️ Details"), "dmg.info", did)])
     rows.append([buttons(_("🗑 Remove from the family"), "dmg.remove", did)])
     rows.append([back_to_card(buttons, did)])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def shared_menu(device: Device, buttons: Buttons) -> View:
@@ -69,7 +73,7 @@ def shared_menu(device: Device, buttons: Buttons) -> View:
     text = _(
         "<b>Manage {name}</b>\nThis device is shared with you. Only the members of its family "
         "can rename, move or remove it."
-    ).format(name=escape(device.name))
+    ).format(name=escape(clip(device.name)))
     rows = [
         [buttons(_("ℹ️ Details"), "dmg.info", device.device_id)],
         [back_to_card(buttons, device.device_id)],
@@ -80,7 +84,7 @@ def shared_menu(device: Device, buttons: Buttons) -> View:
 def ask_new_name(device: Device, buttons: Buttons) -> View:
     """The rename question, with a Cancel button."""
     text = _("Send a new name for <b>{name}</b> (1-{max} characters), or /cancel.").format(
-        name=escape(device.name), max=NAME_MAX
+        name=escape(clip(device.name)), max=NAME_MAX
     )
     keyboard = InlineKeyboardMarkup([[buttons(_("Cancel"), "dmg.back", device.device_id)]])
     return text, keyboard
@@ -100,20 +104,26 @@ def name_problem(reason: str) -> str:
     return texts[reason].format(max=NAME_MAX)
 
 
-def room_picker(device: Device, rooms: Sequence[Room], buttons: Buttons) -> View:
-    """The family's rooms as buttons, the device's current one marked."""
+def room_picker(device: Device, rooms: Sequence[Room], buttons: Buttons, page: int = 0) -> View:
+    """The family's rooms as buttons (a page of them), the device's current one marked."""
     did = device.device_id
     choices = [(r.room_id, r.name) for r in rooms if r.room_id != DEFAULT_ROOM]
     choices.append((DEFAULT_ROOM, _("No room")))
+    shown, page, pages = page_of(choices, page, ROOMS_PAGE)
     cells = [
         buttons(
-            ("✓ " if rid == (device.room_id or DEFAULT_ROOM) else "") + name, "dmg.room", did, rid
+            ("✓ " if rid == (device.room_id or DEFAULT_ROOM) else "") + clip(name),
+            "dmg.room",
+            did,
+            rid,
         )
-        for rid, name in choices
+        for rid, name in shown
     ]
     rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "dmg.move", did))
     rows.append([buttons(_("◀ Back"), "dmg.menu", did)])
-    text = _("Move <b>{name}</b> to which room?").format(name=escape(device.name))
+    text = _("Move <b>{name}</b> to which room?").format(name=escape(clip(device.name)))
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -122,7 +132,7 @@ def confirm_remove(device: Device, buttons: Buttons) -> View:
     text = _(
         "Remove <b>{name}</b>? This unbinds it from the family: its timers and shares go too, "
         "and it has to be set up again to come back."
-    ).format(name=escape(device.name))
+    ).format(name=escape(clip(device.name)))
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -138,7 +148,7 @@ def removed(device: Device) -> str:
     """What is left of the menu once the device is gone."""
     return _(
         "<b>{name}</b> was removed from the family. Send /devices to see the rest of your home."
-    ).format(name=escape(device.name))
+    ).format(name=escape(clip(device.name)))
 
 
 def online_mark(online: bool | None) -> str:
@@ -146,18 +156,23 @@ def online_mark(online: bool | None) -> str:
     return "❔" if online is None else "🟢" if online else "⚪"
 
 
-def sub_devices(gateway: Device, subs: Sequence[Device], buttons: Buttons) -> View:
-    """A gateway's sub-devices with online marks, each opening its card."""
+def sub_devices(gateway: Device, subs: Sequence[Device], buttons: Buttons, page: int = 0) -> View:
+    """A gateway's sub-devices with online marks (a page of them), each opening its card."""
     if subs:
         online = sum(1 for s in subs if s.online)
         text = _("<b>Sub-devices of {name}</b>\n{online} of {count} online.").format(
-            name=escape(gateway.name), online=online, count=len(subs)
+            name=escape(clip(gateway.name)), online=online, count=len(subs)
         )
     else:
         text = _("No sub-devices are paired with <b>{name}</b> yet.").format(
-            name=escape(gateway.name)
+            name=escape(clip(gateway.name))
         )
-    rows = [[buttons(f"{online_mark(s.online)} {s.name}", "dev.open", s.device_id)] for s in subs]
+    shown, page, pages = page_of(subs, page)
+    rows = [
+        [buttons(f"{online_mark(s.online)} {clip(s.name)}", "dev.open", s.device_id)] for s in shown
+    ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "dmg.subs", gateway.device_id))
     rows.append([buttons(_("◀ Back"), "dmg.menu", gateway.device_id)])
     return text, InlineKeyboardMarkup(rows)
 
@@ -182,23 +197,25 @@ def details(
     firmware = ext.firmware_version if ext and ext.firmware_version else ""
     if not firmware and versions:
         firmware = versions[0].version
-    lines = [
-        _("<b>Details of {name}</b>").format(name=escape(device.name)),
-        _("Product: {product}").format(product=escape(product_name or device.product_id)),
+    head = [
+        _("<b>Details of {name}</b>").format(name=escape(clip(device.name))),
+        _("Product: {product}").format(product=escape(clip(product_name or device.product_id))),
         _("Device ID: <code>{device_id}</code>").format(device_id=escape(device.device_id)),
-        _("Firmware: {version}").format(version=escape(firmware or unknown)),
+        _("Firmware: {version}").format(version=escape(clip(firmware or unknown))),
     ]
     modules = [v for v in versions if v.module and v.version]
+    listed = []
     if len(modules) > 1:
-        lines += [f"  • {escape(v.module)}: {escape(v.version)}" for v in modules]
-    lines.append(_("MAC: {mac}").format(mac=escape(_mac(ext.mac) if ext and ext.mac else unknown)))
-    lines.append(_("IP: {ip}").format(ip=escape(ext.ip if ext and ext.ip else unknown)))
+        listed = [f"  • {escape(clip(v.module))}: {escape(clip(v.version))}" for v in modules]
+    tail = [_("MAC: {mac}").format(mac=escape(clip(_mac(ext.mac) if ext and ext.mac else unknown)))]
+    tail.append(_("IP: {ip}").format(ip=escape(clip(ext.ip if ext and ext.ip else unknown))))
     if ext and (ext.manufacturer or ext.model):
-        maker = " · ".join(x for x in (ext.manufacturer, ext.model) if x)
-        lines.append(_("Made by: {maker}").format(maker=escape(maker)))
+        maker = " · ".join(x for x in (clip(ext.manufacturer), clip(ext.model)) if x)
+        tail.append(_("Made by: {maker}").format(maker=escape(maker)))
     if device.created:
         when = datetime.fromtimestamp(device.created, ZoneInfo(timezone))
-        lines.append(_("Added: {when}").format(when=when.strftime("%Y-%m-%d %H:%M %Z")))
+        tail.append(_("Added: {when}").format(when=when.strftime("%Y-%m-%d %H:%M %Z")))
+    lines = fit_lines(listed, head=head, tail=tail)
     keyboard = InlineKeyboardMarkup(
         [
             [buttons(_("⬆️ Check for updates"), "fw.check", device.device_id)],
@@ -214,18 +231,18 @@ def firmware_check(
     """Current and latest firmware; the Upgrade button when there is something newer."""
     did = device.device_id
     lines = [
-        _("<b>Firmware of {name}</b>").format(name=escape(device.name)),
-        _("Installed: {version}").format(version=escape(update.current or "—")),
+        _("<b>Firmware of {name}</b>").format(name=escape(clip(device.name))),
+        _("Installed: {version}").format(version=escape(clip(update.current or "—"))),
     ]
     rows: list[list[InlineKeyboardButton]] = []
     if not update.has_update:
         lines.append(
             _("You have the latest firmware ({version}).").format(
-                version=escape(update.current or "—")
+                version=escape(clip(update.current or "—"))
             )
         )
     else:
-        lines.append(_("Available: {version}").format(version=escape(update.latest)))
+        lines.append(_("Available: {version}").format(version=escape(clip(update.latest))))
         if online is False:
             lines += ["", _("The device is offline. It can be updated once it's back online.")]
             rows.append([buttons(_("🔄 Check again"), "fw.check", did)])
@@ -240,7 +257,11 @@ def confirm_upgrade(device: Device, update: FirmwareUpdate, buttons: Buttons) ->
     text = _(
         "Update <b>{name}</b> from {current} to {latest}?\n"
         "It may restart and be unavailable for a few minutes. Keep it powered on."
-    ).format(name=escape(device.name), current=escape(update.current), latest=escape(update.latest))
+    ).format(
+        name=escape(clip(device.name)),
+        current=escape(clip(update.current)),
+        latest=escape(clip(update.latest)),
+    )
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -261,14 +282,15 @@ def progress_bar(percent: int) -> str:
 def firmware_progress(device: Device, status: FirmwareStatus, buttons: Buttons) -> View:
     """How the upgrade is going; Refresh while it runs."""
     did = device.device_id
-    lines = [_("<b>Firmware update of {name}</b>").format(name=escape(device.name))]
+    lines = [_("<b>Firmware update of {name}</b>").format(name=escape(clip(device.name)))]
     if status.from_version and status.to_version:
-        lines.append(f"{escape(status.from_version)} → {escape(status.to_version)}")
+        lines.append(f"{escape(clip(status.from_version))} → {escape(clip(status.to_version))}")
     rows: list[list[InlineKeyboardButton]] = []
     if status.done:
-        lines.append(_("✅ Updated to {version}.").format(version=escape(status.to_version or "—")))
+        version = escape(clip(status.to_version or "—"))
+        lines.append(_("✅ Updated to {version}.").format(version=version))
     elif status.failed:
-        reason = status.error or _("the device did not say why")
+        reason = shorten(status.error, ERROR_SHOWN) or _("the device did not say why")
         lines.append(_("❌ The update failed: {reason}").format(reason=escape(reason)))
         rows.append([buttons(_("🔄 Try again"), "fw.check", did)])
     else:

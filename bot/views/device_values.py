@@ -9,9 +9,11 @@ from typing import Any
 
 from bot.i18n import _
 from bot.iot.template import InvalidValue, ValueSpec
+from bot.telegram_limits import clip, fit_joined
 
 EMPTY_TEXT = "-"  # what to send for an empty text value (Telegram has no empty messages)
 _SHOWN_INPUT = 40  # characters of a refused input quoted back
+_NAMES_SHOWN = 800  # UTF-16 units of a list of choices or fields in a hint
 
 
 def number(value: Any) -> str:
@@ -40,7 +42,7 @@ def _quoted(value: Any) -> str:
 def _names(choices: Any) -> str:
     if not isinstance(choices, Mapping):
         return ""
-    return ", ".join(escape(str(name)) for name in choices.values())
+    return fit_joined([escape(clip(str(name))) for name in choices.values()], _NAMES_SHOWN)
 
 
 def _out_of_range(d: Mapping[str, Any]) -> str:
@@ -79,7 +81,7 @@ def _wrong_type(d: Mapping[str, Any]) -> str:
     expected = d.get("expected")
     if expected == "struct":
         fields = d.get("fields") or {}
-        example = ", ".join(f"{escape(str(key))}=…" for key in fields)
+        example = fit_joined([f"{escape(clip(str(key)))}=…" for key in fields], _NAMES_SHOWN)
         return _("Send the fields like this: {example}").format(example=example or "a=1, b=2")
     if expected == "array":
         return _("Send the items separated by commas, like 1, 2, 3.")
@@ -166,7 +168,7 @@ _HINTS: dict[str, Callable[[ValueSpec], str]] = {
     "stringenum": lambda spec: _("one of: {choices}").format(choices=_names(spec.mapping)),
     "timestamp": lambda spec: _("a date and time like 2025-06-01 18:30"),
     "struct": lambda spec: _("the fields like this: {example}").format(
-        example=", ".join(f"{escape(f.name)}=…" for f in spec.fields)
+        example=fit_joined([f"{escape(clip(f.name))}=…" for f in spec.fields], _NAMES_SHOWN)
     ),
     "array": lambda spec: _("items separated by commas"),
 }

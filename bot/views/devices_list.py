@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,30 +12,23 @@ from bot.i18n import _, ngettext
 from bot.iot.models.devices import Device
 from bot.iot.models.families import Family
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fitted
 from bot.views.device_card import online_mark
+from bot.views.paging import PAGE_SIZE, page_of, pager
+
+__all__ = [
+    "PAGE_SIZE",
+    "candidates",
+    "devices_list",
+    "family_menu",
+    "no_home",
+    "page_of",
+    "room_label",
+    "room_menu",
+    "shared_list",
+]
 
 View = tuple[str, InlineKeyboardMarkup]
-PAGE_SIZE = 10
-T = TypeVar("T")
-
-
-def page_of(items: Sequence[T], page: int) -> tuple[Sequence[T], int, int]:
-    """The items of ``page`` (clamped to the pages there are), that page, and the page count."""
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    return items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages
-
-
-def _pager(
-    buttons: Buttons, page: int, pages: int, route: str, *args: str
-) -> list[InlineKeyboardButton]:
-    row = []
-    if page > 0:
-        row.append(buttons("◀", route, *args, page - 1))
-    row.append(buttons(f"{page + 1}/{pages}", route, *args, page))
-    if page < pages - 1:
-        row.append(buttons("▶", route, *args, page + 1))
-    return row
 
 
 def room_label(listing: HomeListing, room_id: str) -> str:
@@ -49,7 +41,8 @@ def room_label(listing: HomeListing, room_id: str) -> str:
 
 
 def _device_button(buttons: Buttons, device: Device) -> list[InlineKeyboardButton]:
-    return [buttons(f"{online_mark(device.online)} {device.name}", "dev.open", device.device_id)]
+    label = f"{online_mark(device.online)} {clip(device.name)}"
+    return [buttons(label, "dev.open", device.device_id)]
 
 
 def devices_list(listing: HomeListing, page: int, buttons: Buttons) -> View:
@@ -57,7 +50,8 @@ def devices_list(listing: HomeListing, page: int, buttons: Buttons) -> View:
     devices, page, pages = page_of(listing.devices, page)
     total = len(listing.devices)
     online = sum(1 for d in listing.devices if d.online)
-    title = f"<b>{escape(listing.family.name)}</b> · {escape(room_label(listing, listing.room_id))}"
+    room_filter = room_label(listing, listing.room_id)
+    title = f"<b>{escape(clip(listing.family.name))}</b> · {escape(clip(room_filter))}"
     lines = [title]
     if total:
         summary = ngettext("{count} device", "{count} devices", total).format(count=total)
@@ -66,10 +60,10 @@ def devices_list(listing: HomeListing, page: int, buttons: Buttons) -> View:
             summary += " · " + _("page {page} of {pages}").format(page=page + 1, pages=pages)
         lines += [summary, ""]
         for device in devices:
-            line = f"{online_mark(device.online)} {escape(device.name)}"
+            line = f"{online_mark(device.online)} {escape(clip(device.name))}"
             room = listing.room_name(device.room_id)
             if listing.room_id == ALL_ROOMS and room:
-                line += f" · <i>{escape(room)}</i>"
+                line += f" · <i>{escape(clip(room))}</i>"
             lines.append(line)
     elif listing.room_id == ALL_ROOMS:
         lines += ["", _("No devices in this home yet. Add them in the IoT Explorer app.")]
@@ -77,7 +71,7 @@ def devices_list(listing: HomeListing, page: int, buttons: Buttons) -> View:
         lines += ["", _("No devices in this room.")]
     rows = [_device_button(buttons, d) for d in devices]
     if pages > 1:
-        rows.append(_pager(buttons, page, pages, "dev.list", listing.room_id))
+        rows.append(pager(buttons, page, pages, "dev.list", listing.room_id))
     menu = [buttons(_("🏠 Rooms"), "dev.rooms")]
     if listing.several_families:
         menu.append(buttons(_("🏘 Switch home"), "dev.fam"))
@@ -86,36 +80,52 @@ def devices_list(listing: HomeListing, page: int, buttons: Buttons) -> View:
         label = _("🤝 Shared with me ({count})").format(count=listing.shared_count)
         rows.append([buttons(label, "dev.shared", 0)])
     rows.append([buttons(_("🔄 Refresh"), "dev.list", listing.room_id, page)])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
-def family_menu(families: Sequence[Family], current_id: str | None, buttons: Buttons) -> View:
-    """Which home to show, when the user belongs to several."""
+def family_menu(
+    families: Sequence[Family], current_id: str | None, buttons: Buttons, page: int = 0
+) -> View:
+    """Which home to show, when the user belongs to several (a page of them)."""
     text = _(
         "<b>Which home?</b>\nYou belong to several homes. I'll remember your choice; "
         "“Switch home” changes it."
     )
+    shown, page, pages = page_of(families, page)
     rows = [
-        [buttons(("✓ " if f.family_id == current_id else "") + f.name, "dev.famset", f.family_id)]
-        for f in families
+        [
+            buttons(
+                ("✓ " if f.family_id == current_id else "") + clip(f.name),
+                "dev.famset",
+                f.family_id,
+            )
+        ]
+        for f in shown
     ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "dev.fam"))
     return text, InlineKeyboardMarkup(rows)
 
 
-def room_menu(listing: HomeListing, counts: Mapping[str, int], buttons: Buttons) -> View:
-    """The room filter: every room with its device count, the current one marked."""
+def room_menu(
+    listing: HomeListing, counts: Mapping[str, int], buttons: Buttons, page: int = 0
+) -> View:
+    """The room filter: every room with its device count, the current one marked (paged)."""
     text = _("<b>{home}</b>\nShow the devices of which room?").format(
-        home=escape(listing.family.name)
+        home=escape(clip(listing.family.name))
     )
     choices = [(ALL_ROOMS, sum(counts.values()))]
     choices += [(room.room_id, counts.get(room.room_id, 0)) for room in listing.rooms]
     if counts.get(DEFAULT_ROOM) or listing.room_id == DEFAULT_ROOM:
         choices.append((DEFAULT_ROOM, counts.get(DEFAULT_ROOM, 0)))
+    shown, page, pages = page_of(choices, page)
     rows = []
-    for room_id, count in choices:
+    for room_id, count in shown:
         mark = "✓ " if room_id == listing.room_id else ""
-        label = f"{mark}{room_label(listing, room_id)} ({count})"
+        label = f"{mark}{clip(room_label(listing, room_id))} ({count})"
         rows.append([buttons(label, "dev.list", room_id, 0)])
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "dev.rooms"))
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -128,14 +138,14 @@ def shared_list(devices: Sequence[Device], page: int, buttons: Buttons) -> View:
             ngettext("{count} device", "{count} devices", len(devices)).format(count=len(devices))
         )
         lines.append("")
-        lines += [f"{online_mark(d.online)} {escape(d.name)}" for d in shown]
+        lines += [f"{online_mark(d.online)} {escape(clip(d.name))}" for d in shown]
     else:
         lines += ["", _("Nobody has shared a device with you.")]
     rows = [_device_button(buttons, d) for d in shown]
     if pages > 1:
-        rows.append(_pager(buttons, page, pages, "dev.shared"))
+        rows.append(pager(buttons, page, pages, "dev.shared"))
     rows.append([buttons(_("◀ Back"), "dev.home")])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def no_home(shared_count: int, buttons: Buttons) -> View:
@@ -150,6 +160,8 @@ def no_home(shared_count: int, buttons: Buttons) -> View:
 
 def candidates(text: str, matches: Sequence[DeviceMatch], buttons: Buttons) -> View:
     """Several devices fit a typed name: the user picks one."""
-    question = _("Several devices match “{text}”. Which one?").format(text=escape(text.strip()))
-    rows = [[buttons(m.device.name, "dev.open", m.device.device_id)] for m in matches]
+    question = _("Several devices match “{text}”. Which one?").format(
+        text=escape(clip(text.strip()))
+    )
+    rows = [[buttons(clip(m.device.name), "dev.open", m.device.device_id)] for m in matches]
     return question, InlineKeyboardMarkup(rows)

@@ -14,13 +14,16 @@ from bot.i18n import _, ngettext
 from bot.iot.models.devices import Device, EventHistoryItem
 from bot.iot.template import SEVERITIES, DataTemplate, EventSpec, PropertySpec
 from bot.routing import Buttons
+from bot.telegram_limits import MAX_CAPTION, MAX_TEXT, clip, fitted, page_spans, visible_length
+from bot.views.paging import page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup]
 HOUR_MS = 3600 * 1000
 # Period key (a button argument) -> how far back it reaches.
 PERIODS = {"24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS}
 SEVERITY_MARKS = {"alert": "⚠", "fault": "⛔", "info": "ℹ"}
-_PARAMS_MAX = 200  # characters of an event's params shown in the list
+_PARAMS_MAX = 200  # UTF-16 units of an event's params shown in the list
+CHART_ROWS = 20  # numeric properties per page of the history menu
 
 
 @dataclass(frozen=True)
@@ -45,17 +48,24 @@ def period_text(period: str) -> str:
 
 
 def history_menu(
-    device: Device, props: Sequence[PropertySpec], template: DataTemplate, buttons: Buttons
+    device: Device,
+    props: Sequence[PropertySpec],
+    template: DataTemplate,
+    buttons: Buttons,
+    page: int = 0,
 ) -> View:
-    """A chart button per numeric property and period, and the recent events."""
+    """A chart button per numeric property and period (a page of them), and the recent events."""
     did = device.device_id
+    shown, page, pages = page_of(props, page, CHART_ROWS)
     rows: list[list[InlineKeyboardButton]] = [
         [
-            buttons(_("{name} · 24 h").format(name=p.name), "dh.chart", did, p.id, "24h"),
-            buttons(_("{name} · 7 days").format(name=p.name), "dh.chart", did, p.id, "7d"),
+            buttons(_("{name} · 24 h").format(name=clip(p.name)), "dh.chart", did, p.id, "24h"),
+            buttons(_("{name} · 7 days").format(name=clip(p.name)), "dh.chart", did, p.id, "7d"),
         ]
-        for p in props
+        for p in shown
     ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "dh.menu", did))
     rows.append([buttons(_("🗒 Recent events"), "dh.events", did)])
     rows.append([buttons(_("◀ Back"), "dev.open", did)])
     title = _("<b>History of {name}</b>").format(name=escape(device.name))
@@ -65,7 +75,7 @@ def history_menu(
         hint = _("This device reports no readings that can be charted.")
     if not props and not template.events:
         hint = _("This device keeps no history that can be shown here.")
-    return f"{title}\n{hint}", InlineKeyboardMarkup(rows)
+    return fitted(f"{title}\n{hint}"), InlineKeyboardMarkup(rows)
 
 
 def axis_label(prop: PropertySpec) -> str:
@@ -96,7 +106,7 @@ def _rounded(prop: PropertySpec, value: float) -> str:
 def chart_caption(device: Device, prop: PropertySpec, period: str, summary: Summary) -> str:
     """The photo's caption: property and unit, device, period, and the figures that matter."""
     head = _("<b>{reading}</b> · {device}").format(
-        reading=escape(axis_label(prop)), device=escape(device.name)
+        reading=escape(clip(axis_label(prop))), device=escape(clip(device.name))
     )
     span = _("Last 24 hours") if period == "24h" else _("Last 7 days")
     readings = ngettext("{count} reading", "{count} readings", summary.count)
@@ -107,13 +117,15 @@ def chart_caption(device: Device, prop: PropertySpec, period: str, summary: Summ
         high=escape(prop.format(summary.high)),
         mean=escape(_rounded(prop, summary.mean)),
     )
-    return f"{head}\n{count}\n{figures}"
+    return fitted(f"{head}\n{count}\n{figures}", MAX_CAPTION)
 
 
 def no_readings(device: Device, prop: PropertySpec, period: str) -> str:
     """Instead of an empty chart."""
     return _("<b>{device}</b> reported no {reading} readings in the {period}.").format(
-        device=escape(device.name), reading=escape(prop.name), period=period_text(period)
+        device=escape(clip(device.name)),
+        reading=escape(clip(prop.name)),
+        period=period_text(period),
     )
 
 
@@ -123,12 +135,10 @@ def _event_line(item: EventHistoryItem, template: DataTemplate, timezone: ZoneIn
         kind = item.type if item.type in SEVERITIES else "info"
         spec = EventSpec(item.event_id, item.event_id, "", kind, ())
     when = datetime.fromtimestamp(item.timestamp, timezone).strftime("%m-%d %H:%M")
-    line = f"{SEVERITY_MARKS[spec.severity]} {when} <b>{escape(spec.name)}</b>"
+    line = f"{SEVERITY_MARKS[spec.severity]} {when} <b>{escape(clip(spec.name))}</b>"
     params = ", ".join(f"{n}: {v}" for n, v in spec.format_params(item.params, timezone))
     if params:
-        if len(params) > _PARAMS_MAX:
-            params = params[: _PARAMS_MAX - 1] + "…"
-        line += f" — {escape(params)}"
+        line += f" — {escape(clip(params, _PARAMS_MAX))}"
     return line
 
 
@@ -138,15 +148,28 @@ def events_list(
     events: Sequence[EventHistoryItem],
     timezone: str,
     buttons: Buttons,
+    page: int = 0,
 ) -> View:
-    """The device's latest events, newest first: time, severity, name and params."""
-    title = _("<b>Recent events of {name}</b>").format(name=escape(device.name))
-    if events:
-        zone = ZoneInfo(timezone)
-        lines = [title, *(_event_line(item, template, zone) for item in events)]
-        legend = _("ℹ info · ⚠ alert · ⛔ fault · times in {timezone}")
-        lines += ["", legend.format(timezone=escape(timezone))]
-    else:
-        lines = [title, _("No events recorded yet.")]
-    keyboard = InlineKeyboardMarkup([[buttons(_("◀ Back"), "dh.menu", device.device_id)]])
-    return "\n".join(lines), keyboard
+    """The device's latest events, newest first: as many a page as fit, ◀ ▶ to the others."""
+    did = device.device_id
+    title = _("<b>Recent events of {name}</b>").format(name=escape(clip(device.name)))
+    back = [buttons(_("◀ Back"), "dh.menu", did)]
+    if not events:
+        return f"{title}\n{_('No events recorded yet.')}", InlineKeyboardMarkup([back])
+    zone = ZoneInfo(timezone)
+    lines = [_event_line(item, template, zone) for item in events]
+    legend = _("ℹ info · ⚠ alert · ⛔ fault · times in {timezone}").format(
+        timezone=escape(timezone)
+    )
+    # Room for the title with its page count, the blank line and the legend.
+    pages_note = _("page {page} of {pages}").format(page=len(events), pages=len(events))
+    fixed = f"{title} · {pages_note}\n\n{legend}"
+    spans = page_spans(lines, MAX_TEXT - visible_length(fixed) - 2)
+    page = min(max(page, 0), len(spans) - 1)
+    if len(spans) > 1:
+        title += " · " + _("page {page} of {pages}").format(page=page + 1, pages=len(spans))
+    text = "\n".join([title, *(lines[i] for i in spans[page]), "", legend])
+    rows = [back]
+    if len(spans) > 1:
+        rows.insert(0, pager(buttons, page, len(spans), "dh.events", did))
+    return fitted(text), InlineKeyboardMarkup(rows)

@@ -12,8 +12,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import N_, _
 from bot.iot.models.messages import Message, MessageCategory
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fitted, shorten
 
 View = tuple[str, InlineKeyboardMarkup | None]
+TITLE_SHOWN = 150  # UTF-16 units of a message's title
+CONTENT_SHOWN = 500  # UTF-16 units of its text: five of them and their titles fit one page
 
 CATEGORY_NAMES: dict[MessageCategory, str] = {
     MessageCategory.DEVICE: N_("Devices"),
@@ -51,8 +54,9 @@ def inbox_page(
     for number, message in enumerate(messages, start=1):
         lines += [
             "",
-            f"{number}. <b>{escape(message.title)}</b> · {_when(message.timestamp, timezone)}",
-            escape(message.content),
+            f"{number}. <b>{escape(clip(message.title, TITLE_SHOWN))}</b> · "
+            + _when(message.timestamp, timezone),
+            escape(shorten(message.content, CONTENT_SHOWN)),
         ]
         row = [buttons(_("🗑 Delete #{n}").format(n=number), "inb.del", cat, page, message.msg_id)]
         if message.is_invitation:
@@ -66,7 +70,7 @@ def inbox_page(
         paging.append(buttons("▶", "inb.page", cat, page + 1))
     if paging:
         rows.append(paging)
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def deleted() -> str:
@@ -79,11 +83,11 @@ def message_gone() -> str:
 
 def device_accepted(alias: str) -> str:
     return _("✅ Accepted: <b>{device}</b> is now shared with you. /shared lists it.").format(
-        device=escape(alias)
+        device=escape(clip(alias))
     )
 
 
 def family_joined(family_name: str) -> str:
     return _("✅ Accepted: you're now a member of “{family}”. /family shows it.").format(
-        family=escape(family_name)
+        family=escape(clip(family_name))
     )

@@ -12,6 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import N_, _, ngettext
 from bot.iot.models.music import Playlist, Song, SongPage
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fitted, shorten
+from bot.views.paging import page_of, pager
 
 if TYPE_CHECKING:
     from bot.handlers.music_speakers import Speaker
@@ -22,6 +24,9 @@ SEARCH, DAILY, NEW, PLAYLIST = "s", "d", "n", "p"
 MAX_KEYWORD = 60  # characters of a search; Kugou wants a few words, not a paragraph
 MAX_BUTTON = 60  # characters of a song's button label
 PREVIOUS, NEXT = "◀", "▶"
+SPEAKERS_PAGE = 20
+FIELD_SHOWN = 100  # UTF-16 units of a song's name, singer or album in a list
+INTRO_SHOWN = 200  # UTF-16 units of a playlist's introduction
 VIP_MARK = "👑"
 # awesome_newsong's top_id -> the chart's name
 CHARTS = {1: N_("Chinese"), 2: N_("Western"), 3: N_("Korean"), 4: N_("Japanese")}
@@ -59,9 +64,16 @@ class SongList:
 
 
 def speaker_picker(
-    speakers: Sequence[Speaker], current: str | None, buttons: Buttons, *, then: str, note: str = ""
+    speakers: Sequence[Speaker],
+    current: str | None,
+    buttons: Buttons,
+    *,
+    then: str,
+    note: str = "",
+    page: int = 0,
 ) -> View:
-    """Which speaker should Kugou music go through; ``then`` is a search to run after."""
+    """Which speaker should Kugou music go through (a page of them); ``then``: a search after."""
+    shown, page, pages = page_of(speakers, page, SPEAKERS_PAGE)
     rows = [
         [
             buttons(
@@ -71,16 +83,18 @@ def speaker_picker(
                 then,
             )
         ]
-        for s in speakers
+        for s in shown
     ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "mu.spk", then))
     text = _("🔊 Which speaker should I use for music?")
-    return (f"{note}\n\n{text}" if note else text), InlineKeyboardMarkup(rows)
+    return fitted(f"{note}\n\n{text}" if note else text), InlineKeyboardMarkup(rows)
 
 
 def _speaker_label(speaker: Speaker) -> str:
     if not speaker.place:
-        return speaker.name
-    return _("{speaker} ({place})").format(speaker=speaker.name, place=speaker.place)
+        return clip(speaker.name)
+    return _("{speaker} ({place})").format(speaker=clip(speaker.name), place=clip(speaker.place))
 
 
 def no_speakers() -> str:
@@ -93,18 +107,18 @@ def no_speakers() -> str:
 
 def speaker_gone(name: str) -> str:
     """The remembered speaker is gone from the user's devices."""
-    return _("The speaker <b>{name}</b> is no longer available.").format(name=escape(name))
+    return _("The speaker <b>{name}</b> is no longer available.").format(name=escape(clip(name)))
 
 
 def speaker_unsupported(name: str) -> str:
     """The speaker the cloud says has no Kugou."""
-    return _("<b>{name}</b> doesn't answer Kugou music commands.").format(name=escape(name))
+    return _("<b>{name}</b> doesn't answer Kugou music commands.").format(name=escape(clip(name)))
 
 
 def menu(speaker: str, buttons: Buttons) -> View:
     """The /music menu: search, daily picks, new songs, playlists, and the speaker."""
     text = _("🎵 <b>Music</b> through <b>{speaker}</b>\nWhat would you like to hear?").format(
-        speaker=escape(speaker)
+        speaker=escape(clip(speaker))
     )
     keyboard = InlineKeyboardMarkup(
         [
@@ -156,7 +170,9 @@ def list_title(source: SongList, playlist_name: str = "") -> str:
     if source.kind == NEW:
         chart = _(CHARTS.get(int(source.key), CHARTS[1]))
         return _("🆕 <b>New songs</b> · {chart}").format(chart=escape(chart))
-    return _("📀 <b>{playlist}</b>").format(playlist=escape(playlist_name or _("Playlist")))
+    return _("📀 <b>{playlist}</b>").format(
+        playlist=escape(clip(playlist_name or _("Playlist"), FIELD_SHOWN))
+    )
 
 
 def empty_list(source: SongList) -> str:
@@ -188,7 +204,7 @@ def song_list(
                 songs=ngettext("{count} song", "{count} songs", page.total).format(
                     count=page.total
                 ),
-                speaker=escape(speaker),
+                speaker=escape(clip(speaker)),
             )
         )
         lines.append("")
@@ -214,14 +230,16 @@ def song_list(
     if paging:
         rows.append(paging)
     rows.append(_footer(buttons, search_again=source.kind == SEARCH))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def song_line(song: Song) -> str:
     """A song in a list: name, singer, album and the VIP mark (HTML)."""
-    line = f"<b>{escape(song.name)}</b> — {escape(song.singer)}"
+    line = (
+        f"<b>{escape(clip(song.name, FIELD_SHOWN))}</b> — {escape(clip(song.singer, FIELD_SHOWN))}"
+    )
     if song.album:
-        line += f" · <i>{escape(song.album)}</i>"
+        line += f" · <i>{escape(clip(song.album, FIELD_SHOWN))}</i>"
     if song.vip:
         line += f" {VIP_MARK} " + _("VIP")
     return line
@@ -248,16 +266,20 @@ def playlists(items: Sequence[Playlist], page: int, has_more: bool, buttons: But
     """Kugou's recommended playlists, each a button."""
     lines = [_("📀 <b>Recommended playlists</b>"), ""]
     for playlist in items:
-        line = f"• <b>{escape(playlist.name)}</b>"
+        line = f"• <b>{escape(clip(playlist.name, FIELD_SHOWN))}</b>"
         if playlist.intro:
-            line += f" — {escape(playlist.intro)}"
+            line += f" — {escape(shorten(playlist.intro, INTRO_SHOWN))}"
         lines.append(line)
     if not items:
         lines.append(
             _("There are no more playlists.") if page > 1 else _("No playlists right now.")
         )
     rows = [
-        [buttons(playlist.name[:MAX_BUTTON] or "—", "mu.list", PLAYLIST, playlist.playlist_id, 1)]
+        [
+            buttons(
+                clip(playlist.name, MAX_BUTTON) or "—", "mu.list", PLAYLIST, playlist.playlist_id, 1
+            )
+        ]
         for playlist in items
     ]
     paging = []
@@ -268,14 +290,14 @@ def playlists(items: Sequence[Playlist], page: int, has_more: bool, buttons: But
     if paging:
         rows.append(paging)
     rows.append(_footer(buttons))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def kugou_failed(code: int, message: str) -> str:
     """Kugou's own refusal, with its code for whoever has to look into it."""
     text = _("Kugou couldn't do that (Kugou error {code}).").format(code=code)
     if message:
-        text += "\n" + _("Kugou says: {message}").format(message=escape(message[:200]))
+        text += "\n" + _("Kugou says: {message}").format(message=escape(clip(message, 200)))
     return text
 
 

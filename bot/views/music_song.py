@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import N_, _
 from bot.iot.models.music import Song, SongUrl
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fitted
 from bot.views.music import VIP_MARK, SongList, navigation
 
 View = tuple[str, InlineKeyboardMarkup]
@@ -41,10 +42,11 @@ def duration(milliseconds: int) -> str:
 
 def song_details(song: Song, link: SongUrl, back: SongList | None, buttons: Buttons) -> View:
     """A song's name, singer, album, length and VIP flag, and whether it can be played."""
-    lines = [f"🎵 <b>{escape(song.name or link.name)}</b>"]
-    lines.append(_("Singer: {singer}").format(singer=escape(song.singer or link.singer or "—")))
+    lines = [f"🎵 <b>{escape(clip(song.name or link.name, 256))}</b>"]
+    singer = clip(song.singer or link.singer or "—", 256)
+    lines.append(_("Singer: {singer}").format(singer=escape(singer)))
     if song.album:
-        lines.append(_("Album: {album}").format(album=escape(song.album)))
+        lines.append(_("Album: {album}").format(album=escape(clip(song.album, 256))))
     length = song.duration_ms or link.duration_ms
     if length:
         lines.append(_("Length: {duration}").format(duration=duration(length)))
@@ -64,7 +66,7 @@ def song_details(song: Song, link: SongUrl, back: SongList | None, buttons: Butt
         if link.try_url.startswith(("http://", "https://")):
             rows.append([InlineKeyboardButton(_("🎧 Listen to a preview"), url=link.try_url)])
     rows.append(navigation(buttons, back))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def song_gone() -> str:
@@ -75,7 +77,8 @@ def song_gone() -> str:
 def link_message(link: SongUrl, song: Song) -> View:
     """The song's play link as a button, for when Telegram can't take the file itself."""
     text = _("🎵 <b>{name}</b> — {singer}\nTelegram can't fetch this file; open it here:").format(
-        name=escape(song.name or link.name), singer=escape(song.singer or link.singer)
+        name=escape(clip(song.name or link.name, 256)),
+        singer=escape(clip(song.singer or link.singer, 256)),
     )
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(_("▶ Play the song"), url=link.url)]])
     return text, keyboard

@@ -10,35 +10,43 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import _, ngettext
 from bot.iot.models.scenes import Scene, SceneAction
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fit_lines, fitted
 from bot.views.automations import HomeBook, action_text
+from bot.views.paging import on_page, page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup]
 NAME_MAX = 64
 DELAY_MAX = 24 * 3600
+SCENES_PAGE = 20  # scenes per page of the list (two buttons each)
 
 
-def scene_list(scenes: Sequence[Scene], buttons: Buttons, notice: str = "") -> View:
-    """The family's scenes, each with ▶ Run and 🗑; and the way to new ones and automations."""
+def scene_list(scenes: Sequence[Scene], buttons: Buttons, notice: str = "", page: int = 0) -> View:
+    """A page of the family's scenes, each with ▶ Run and 🗑; the way to new ones and automations."""
     lines = [_("<b>🎬 Scenes</b>")]
     if notice:
         lines.append(notice)
+    shown, page, pages = page_of(scenes, page, SCENES_PAGE)
     if scenes:
         lines.append(_("Tap ▶ to run a scene."))
     else:
         lines.append(_("This family has no scenes yet."))
+    if pages > 1:
+        lines.append(_("page {page} of {pages}").format(page=page + 1, pages=pages))
     rows: list[list[InlineKeyboardButton]] = []
-    for scene in scenes:
-        label = "▶ " + scene.name + (" ⚠" if scene.device_missing else "")
+    for scene in shown:
+        label = "▶ " + clip(scene.name) + (" ⚠" if scene.device_missing else "")
         rows.append(
             [
-                buttons(label, "scn.run", scene.scene_id),
-                buttons("🗑", "scn.del", scene.scene_id),
+                buttons(label, "scn.run", scene.scene_id, *on_page(page)),
+                buttons("🗑", "scn.del", scene.scene_id, *on_page(page)),
             ]
         )
-    if any(s.device_missing for s in scenes):
+    if any(s.device_missing for s in shown):
         lines.append(_("⚠ A device of this scene is no longer in the family."))
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "scn.list"))
     rows.append([buttons(_("➕ New scene"), "scn.new"), buttons(_("⚙️ Automations"), "aut.list")])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def no_family() -> str:
@@ -51,20 +59,20 @@ def no_family() -> str:
 
 def running(name: str) -> str:
     """The notice after a scene was started."""
-    return _("▶ <b>{scene}</b> is running.").format(scene=escape(name))
+    return _("▶ <b>{scene}</b> is running.").format(scene=escape(clip(name)))
 
 
-def confirm_delete(scene: Scene, buttons: Buttons) -> View:
-    """Ask before deleting a scene."""
+def confirm_delete(scene: Scene, buttons: Buttons, page: int = 0) -> View:
+    """Ask before deleting a scene (Cancel goes back to the list's ``page``)."""
     count = len(scene.actions)
-    text = _("Delete the scene <b>{scene}</b>?").format(scene=escape(scene.name))
+    text = _("Delete the scene <b>{scene}</b>?").format(scene=escape(clip(scene.name)))
     text += " " + ngettext("It has {n} step.", "It has {n} steps.", count).format(n=count)
     text += " " + _("This can't be undone.")
     keyboard = InlineKeyboardMarkup(
         [
             [
-                buttons(_("🗑 Delete"), "scn.delok", scene.scene_id),
-                buttons(_("Cancel"), "scn.list"),
+                buttons(_("🗑 Delete"), "scn.delok", scene.scene_id, *on_page(page)),
+                buttons(_("Cancel"), "scn.list", *on_page(page)),
             ]
         ]
     )
@@ -102,14 +110,14 @@ def bad_delay() -> str:
 def draft(
     name: str, steps: Sequence[SceneAction], book: HomeBook, buttons: Buttons, notice: str = ""
 ) -> View:
-    """The scene being built: its steps so far, and what can be added."""
-    lines = [_("<b>New scene: {scene}</b>").format(scene=escape(name))]
+    """The scene being built: its steps so far (the first ones that fit), and what can be added."""
+    head = [_("<b>New scene: {scene}</b>").format(scene=escape(clip(name)))]
     if notice:
-        lines.append(notice)
-    if steps:
-        lines += [f"{i}. {step_text(step, book)}" for i, step in enumerate(steps, 1)]
-    else:
-        lines.append(_("No steps yet: add what the scene should do, in order."))
+        head.append(notice)
+    listed = [f"{i}. {step_text(step, book)}" for i, step in enumerate(steps, 1)]
+    if not steps:
+        head.append(_("No steps yet: add what the scene should do, in order."))
+    lines = fit_lines(listed, head=head)
     rows = [
         [buttons(_("➕ Device"), "scb.dev"), buttons(_("⏱ Delay"), "scb.delay")],
     ]
@@ -128,7 +136,7 @@ def step_text(step: SceneAction, book: HomeBook) -> str:
 
 def saved(name: str, buttons: Buttons) -> View:
     """The scene was created."""
-    text = _("Saved the scene <b>{scene}</b>.").format(scene=escape(name))
+    text = _("Saved the scene <b>{scene}</b>.").format(scene=escape(clip(name)))
     return text, InlineKeyboardMarkup([[buttons(_("◀ Scenes"), "scn.list")]])
 
 

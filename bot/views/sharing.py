@@ -14,8 +14,11 @@ from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.models.sharing import SharedDevice, ShareTokenInfo, ShareUser
 from bot.routing import Buttons
+from bot.telegram_limits import clip
+from bot.views.paging import page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup | None]
+PAGE = 20  # devices or people per page of a sharing list
 
 
 def moment(seconds: int, timezone: str) -> str:
@@ -29,14 +32,18 @@ def forward_button(url: str, text: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(_("📤 Send it to someone"), url=share)
 
 
-def pick_device(family_name: str, devices: Sequence[Device], buttons: Buttons) -> View:
-    """/share: the devices of the current family, one button each."""
+def pick_device(
+    family_name: str, devices: Sequence[Device], buttons: Buttons, page: int = 0
+) -> View:
+    """/share: the devices of the current family (a page of them), one button each."""
+    family = escape(clip(family_name))
     if not devices:
-        return _("There are no devices in “{family}” to share yet.").format(
-            family=escape(family_name)
-        ), None
-    rows = [[buttons(d.alias or d.device_name, "shr.menu", d.device_id)] for d in devices]
-    text = _("Which device of “{family}” do you want to share?").format(family=escape(family_name))
+        return _("There are no devices in “{family}” to share yet.").format(family=family), None
+    shown, page, pages = page_of(devices, page, PAGE)
+    rows = [[buttons(clip(d.alias or d.device_name), "shr.menu", d.device_id)] for d in shown]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "shr.list"))
+    text = _("Which device of “{family}” do you want to share?").format(family=family)
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -57,7 +64,7 @@ def share_menu(device: Device, buttons: Buttons) -> View:
         "🔗 <b>Share {device}</b>\n\n"
         "The person you share it with can see and control this device, and nothing else of "
         "your home. You can take it back at any time."
-    ).format(device=escape(device.alias or device.device_name))
+    ).format(device=escape(clip(device.alias or device.device_name)))
     device_id = device.device_id
     keyboard = InlineKeyboardMarkup(
         [
@@ -77,7 +84,7 @@ def share_menu(device: Device, buttons: Buttons) -> View:
 def share_link(alias: str, url: str, expire_at: int, timezone: str) -> View:
     """The message holding a fresh share link, to forward to the recipient."""
     lines = [
-        _("🔗 Share link for <b>{device}</b>:").format(device=escape(alias)),
+        _("🔗 Share link for <b>{device}</b>:").format(device=escape(clip(alias))),
         escape(url),
         "",
         _("Whoever opens it first can accept the device. It works once."),
@@ -85,21 +92,30 @@ def share_link(alias: str, url: str, expire_at: int, timezone: str) -> View:
     if expire_at:
         lines.append(_("Valid until {when}.").format(when=moment(expire_at, timezone)))
     invitation = _("I'm sharing “{device}” with you. Open this link to accept it:").format(
-        device=alias
+        device=clip(alias)
     )
     return "\n".join(lines), InlineKeyboardMarkup([[forward_button(url, invitation)]])
 
 
 def share_users(
-    alias: str, device_id: str, users: Sequence[ShareUser], timezone: str, buttons: Buttons
+    alias: str,
+    device_id: str,
+    users: Sequence[ShareUser],
+    timezone: str,
+    buttons: Buttons,
+    page: int = 0,
 ) -> View:
-    """Who outside the family has the device, with a Revoke button each."""
+    """Who outside the family has the device (a page of them), with a Revoke button each."""
+    device = escape(clip(alias))
+    shown, page, pages = page_of(users, page, PAGE)
     if not users:
-        text = _("<b>{device}</b> isn't shared with anyone.").format(device=escape(alias))
+        text = _("<b>{device}</b> isn't shared with anyone.").format(device=device)
     else:
-        lines = [_("<b>{device}</b> is shared with:").format(device=escape(alias))]
-        for user in users:
-            name = escape(user.nickname or user.user_id)
+        lines = [_("<b>{device}</b> is shared with:").format(device=device)]
+        if pages > 1:
+            lines.append(_("page {page} of {pages}").format(page=page + 1, pages=pages))
+        for user in shown:
+            name = escape(clip(user.nickname or user.user_id))
             if user.bind_time:
                 lines.append(
                     _("• {name}, since {when}").format(
@@ -112,14 +128,16 @@ def share_users(
     rows = [
         [
             buttons(
-                _("✖ Revoke {name}").format(name=u.nickname or u.user_id),
+                _("✖ Revoke {name}").format(name=clip(u.nickname or u.user_id)),
                 "shr.revoke",
                 device_id,
                 u.user_id,
             )
         ]
-        for u in users
+        for u in shown
     ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "shr.users", device_id))
     rows.append([buttons(_("◀ Back"), "shr.menu", device_id)])
     return text, InlineKeyboardMarkup(rows)
 
@@ -129,7 +147,7 @@ def confirm_revoke(
 ) -> View:
     text = _(
         "Take <b>{device}</b> back from <b>{name}</b>? They will no longer see or control it."
-    ).format(device=escape(alias), name=escape(nickname))
+    ).format(device=escape(clip(alias)), name=escape(clip(nickname)))
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -145,7 +163,7 @@ def ask_user_id(alias: str) -> str:
     return _(
         "Send the IoT Explorer user id of the person to invite to <b>{device}</b>. "
         "They find it with /me. The invitation waits in their /inbox. /cancel stops."
-    ).format(device=escape(alias))
+    ).format(device=escape(clip(alias)))
 
 
 def bad_user_id() -> str:
@@ -161,7 +179,7 @@ def try_another_id() -> str:
 
 def invite_sent(alias: str) -> str:
     return _("Invitation to <b>{device}</b> sent. They can accept it in their /inbox.").format(
-        device=escape(alias)
+        device=escape(clip(alias))
     )
 
 
@@ -177,8 +195,8 @@ def link_first(url: str) -> View:
 
 def share_offer(info: ShareTokenInfo, me: str, timezone: str, rest: str, buttons: Buttons) -> View:
     """What a share link offers, or why it can't be accepted."""
-    device = escape(info.alias or info.device_name)
-    sharer = escape(info.from_nickname or info.from_user_id)
+    device = escape(clip(info.alias or info.device_name))
+    sharer = escape(clip(info.from_nickname or info.from_user_id))
     if info.accepted and info.user_id == me:
         return _(
             "You already used this link to accept <b>{device}</b> from <b>{name}</b>. "
@@ -213,38 +231,46 @@ def share_accepted(alias: str) -> str:
     return _(
         "✅ <b>{device}</b> is now shared with you. You'll find it among your devices under "
         "“Shared with me”; /shared lists everything shared with you."
-    ).format(device=escape(alias))
+    ).format(device=escape(clip(alias)))
 
 
 def declined() -> str:
     return _("Declined. Nothing was changed.")
 
 
-def shared_with_me(devices: Sequence[SharedDevice], buttons: Buttons, notice: str = "") -> View:
-    """/shared: the devices others shared with me, with a Remove button each."""
+def shared_with_me(
+    devices: Sequence[SharedDevice], buttons: Buttons, notice: str = "", page: int = 0
+) -> View:
+    """/shared: the devices others shared with me (a page of them), with a Remove button each."""
     lines = [notice, ""] if notice else []
     if not devices:
         lines.append(_("Nobody has shared a device with you."))
         return "\n".join(lines), None
-    lines.append(_("<b>Shared with me</b>"))
-    lines += [f"• {escape(d.alias or d.device_name)}" for d in devices]
+    shown, page, pages = page_of(devices, page, PAGE)
+    heading = _("<b>Shared with me</b>")
+    if pages > 1:
+        heading += " · " + _("page {page} of {pages}").format(page=page + 1, pages=pages)
+    lines.append(heading)
+    lines += [f"• {escape(clip(d.alias or d.device_name))}" for d in shown]
     rows = [
         [
             buttons(
-                _("✖ Remove {device}").format(device=d.alias or d.device_name),
+                _("✖ Remove {device}").format(device=clip(d.alias or d.device_name)),
                 "shd.drop",
                 d.device_id,
             )
         ]
-        for d in devices
+        for d in shown
     ]
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "shd.list"))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 def confirm_drop(alias: str, device_id: str, buttons: Buttons) -> View:
     text = _(
         "Remove <b>{device}</b> from your devices? You'll need a new share link to get it back."
-    ).format(device=escape(alias))
+    ).format(device=escape(clip(alias)))
     keyboard = InlineKeyboardMarkup(
         [[buttons(_("Yes, remove"), "shd.drop_yes", device_id), buttons(_("Cancel"), "shd.list")]]
     )

@@ -19,7 +19,9 @@ from bot.iot.models.timers import (
 )
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
+from bot.telegram_limits import clip, fit_joined, fitted
 from bot.timer_time import Schedule, is_once, same_clock, to_cloud, to_local, utc_offset, zone
+from bot.views.paging import on_page, page_of, pager
 from bot.views.setting_picker import setting_text
 
 View = tuple[str, InlineKeyboardMarkup]
@@ -27,6 +29,8 @@ View = tuple[str, InlineKeyboardMarkup]
 DAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 WEEKENDS = "1000001"
 QUICK_TIMES = (("06:30", "07:00", "08:00"), ("18:00", "20:00", "22:00"))
+TIMERS_PAGE = 5  # timers per page of a device's list (three buttons each)
+SETTINGS_SHOWN = 400  # UTF-16 units of what one timer sets
 
 
 def days_text(days: str, repeat: bool = True) -> str:
@@ -66,7 +70,8 @@ def schedule_text(time_point: str, days: str, repeat: bool, user_zone: str, now:
 
 
 def _data_text(template: DataTemplate, data: dict[str, object]) -> str:
-    return ", ".join(setting_text(template.property(k), k, v) for k, v in data.items())
+    settings = [setting_text(template.property(k), k, v) for k, v in data.items()]
+    return fit_joined(settings, SETTINGS_SHOWN)
 
 
 def timer_list(
@@ -80,47 +85,61 @@ def timer_list(
     back: InlineKeyboardButton,
     origin: str,
     notice: str = "",
+    page: int = 0,
 ) -> View:
-    """A device's timers, each with its switch, edit and delete buttons."""
-    lines = [_("<b>⏰ Timers of {device}</b>").format(device=escape(device_name))]
+    """A page of a device's timers, each with its switch, edit and delete buttons."""
+    lines = [_("<b>⏰ Timers of {device}</b>").format(device=escape(clip(device_name)))]
     if notice:
         lines.append(notice)
+    shown, page, pages = page_of(timers, page, TIMERS_PAGE)
     if not timers:
         lines.append(_("No timers yet."))
     else:
         lines.append(_("Tap a timer to switch it on or off."))
+    if pages > 1:
+        lines.append(_("page {page} of {pages}").format(page=page + 1, pages=pages))
     rows: list[list[InlineKeyboardButton]] = []
-    for timer in timers:
+    for timer in shown:
         mark = "✅" if timer.enabled else "⏸"
         state = _("on") if timer.enabled else _("off")
+        name = clip(timer.name)
         lines.append("")
-        lines.append(
-            f"{mark} <b>{escape(timer.name)}</b> ({state}): {_data_text(template, timer.data)}"
-        )
+        lines.append(f"{mark} <b>{escape(name)}</b> ({state}): {_data_text(template, timer.data)}")
         lines.append(schedule_text(timer.time_point, timer.days, timer.repeat, user_zone, now))
+        tid = timer.timer_id
         rows.append(
             [
-                buttons(f"{mark} {timer.name}", "tmr.tog", device_id, timer.timer_id, origin),
-                buttons("✏️", "tmb.edit", device_id, timer.timer_id, origin),
-                buttons("🗑", "tmr.del", device_id, timer.timer_id, origin),
+                buttons(f"{mark} {name}", "tmr.tog", device_id, tid, origin, *on_page(page)),
+                buttons("✏️", "tmb.edit", device_id, tid, origin),
+                buttons("🗑", "tmr.del", device_id, tid, origin, *on_page(page)),
             ]
         )
+    if pages > 1:
+        rows.append(pager(buttons, page, pages, "tmr.list", device_id, origin))
     rows.append([buttons(_("➕ New timer"), "tmb.new", device_id, origin)])
     rows.append([back])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)
 
 
 def confirm_delete(
-    timer: Timer, device_id: str, user_zone: str, now: datetime, buttons: Buttons, origin: str
+    timer: Timer,
+    device_id: str,
+    user_zone: str,
+    now: datetime,
+    buttons: Buttons,
+    origin: str,
+    page: int = 0,
 ) -> View:
-    """Ask before deleting a timer."""
-    text = _("Delete the timer <b>{name}</b>?").format(name=escape(timer.name))
+    """Ask before deleting a timer (Cancel goes back to the list's ``page``)."""
+    text = _("Delete the timer <b>{name}</b>?").format(name=escape(clip(timer.name)))
     text += "\n" + schedule_text(timer.time_point, timer.days, timer.repeat, user_zone, now)
     keyboard = InlineKeyboardMarkup(
         [
             [
-                buttons(_("🗑 Delete"), "tmr.delok", device_id, timer.timer_id, origin),
-                buttons(_("Cancel"), "tmr.list", device_id, origin),
+                buttons(
+                    _("🗑 Delete"), "tmr.delok", device_id, timer.timer_id, origin, *on_page(page)
+                ),
+                buttons(_("Cancel"), "tmr.list", device_id, origin, *on_page(page)),
             ]
         ]
     )
@@ -141,10 +160,10 @@ def time_menu(
     text = _(
         "<b>{device}</b>: {setting}\n\nAt what time? Send it as HH:MM ({zone}), or tap one. "
         "/cancel stops."
-    ).format(device=escape(device_name), setting=setting, zone=your_zone(user_zone, now))
+    ).format(device=escape(clip(device_name)), setting=setting, zone=your_zone(user_zone, now))
     rows = [[buttons(t, "tmb.time", t) for t in row] for row in QUICK_TIMES]
     rows.append([buttons(_("✖ Cancel"), "tmb.cancel")])
-    return text, InlineKeyboardMarkup(rows)
+    return fitted(text), InlineKeyboardMarkup(rows)
 
 
 def days_menu(time_point: str, user_zone: str, now: datetime, buttons: Buttons) -> View:
@@ -190,7 +209,7 @@ def review(
 ) -> View:
     """The timer as it will be saved: what the user chose, and the China time the cloud will run."""
     lines = [
-        _("<b>Timer for {device}</b>").format(device=escape(device_name)),
+        _("<b>Timer for {device}</b>").format(device=escape(clip(device_name))),
         _("Set: {setting}").format(setting=setting),
         _("When: {time} ({zone}) · {days}").format(
             time=local.time_point,
@@ -217,4 +236,4 @@ def review(
         ],
         [buttons(_("✖ Cancel"), "tmb.cancel")],
     ]
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return fitted("\n".join(lines)), InlineKeyboardMarkup(rows)

@@ -110,3 +110,28 @@ async def test_events_list_the_last_twenty_escaped(
     assert shown[-1].endswith("Message: ok 5")
     empty = await open_route(bot, ann, "dh.events", demo.devices["feeder"])
     assert "No events recorded yet." in empty.text
+
+
+async def test_twenty_long_faults_arrive_in_pages_telegram_takes(
+    bot: BotHarness, sandbox: Sandbox, demo: DemoHome
+) -> None:
+    ann = bot.tg.user(307, "Ann")
+    await bot.link(ann)
+    sensor = demo.devices["sensor"]
+    message = ("humidity probe timeout on channel " * 12)[:400]
+    for code in range(20):
+        sandbox.control.trigger_event(sensor, "sensor_fault", {"code": code, "message": message})
+    # 20 such lines come to ~4,700 characters: one message of them the fake refuses, as Telegram.
+    menu = await open_route(bot, ann, "dh.menu", sensor)
+    first = await bot.click(ann, menu, "🗒 Recent events")
+    assert first.text is not None and len(first.text) <= 4096
+    assert "Recent events of Bedroom sensor · page 1 of 2" in first.text
+    assert "Fault code: 19, Message: humidity probe timeout" in first.text  # the newest first
+    assert "times in" in first.text
+    second = await bot.click(ann, first, "▶")
+    assert second.text is not None and "page 2 of 2" in second.text
+    codes = re.findall(r"Fault code: (\d+),", first.text + second.text)
+    assert sorted(map(int, codes)) == list(range(20))  # all twenty, each on one page
+    assert "◀" in button_texts(second)
+    back = await bot.click(ann, second, "◀ Back")
+    assert "History of Bedroom sensor" in back.text
