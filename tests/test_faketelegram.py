@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import datetime as dtm
 import socket
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
 from telegram import InlineKeyboardMarkup as Markup
@@ -218,6 +220,111 @@ async def test_inline_keyboards_are_checked_like_telegram(bot, ann):
     too_many = Markup([[InlineKeyboardButton(str(i), callback_data=str(i))] for i in range(101)])
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_message(42, "x", reply_markup=too_many)
+
+
+async def _call(fake: FakeTelegram, method: str, params: dict) -> tuple[int, dict]:
+    """POST a request as JSON, the way any client may, and return the status and the body."""
+    async with httpx.AsyncClient() as http:
+        reply = await http.post(f"{fake.url}/bot{fake.token}/{method}", json=params)
+    return reply.status_code, reply.json()
+
+
+def _refused(description: str) -> tuple[int, dict]:
+    """Telegram's answer to a bad request."""
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+
+
+def _plus(params: dict, path: tuple, name: str) -> dict:
+    """A deep copy of params with one more field, `name`, in the object found along `path`."""
+    changed = copy.deepcopy(params)
+    target = changed
+    for step in path:
+        target = target[step]
+    target[name] = True
+    return changed
+
+
+_BUTTON = {"text": "b", "callback_data": "d", "icon_custom_emoji_id": "5368324170671202286"}
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "path", "where"),
+    [
+        ("sendMessage", {"chat_id": 42, "text": "x"}, (), "of sendMessage"),
+        ("getUpdates", {"timeout": 0}, (), "of getUpdates"),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "x", "reply_markup": {"inline_keyboard": [[_BUTTON]]}},
+            ("reply_markup", "inline_keyboard", 0, 0),
+            "in reply_markup.inline_keyboard[0][0] (InlineKeyboardButton;",
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": 42,
+                "text": "x",
+                "reply_markup": {"inline_keyboard": [[{"text": "b", "login_url": {"url": "x"}}]]},
+            },
+            ("reply_markup", "inline_keyboard", 0, 0, "login_url"),
+            "in reply_markup.inline_keyboard[0][0].login_url (LoginUrl;",
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": 42,
+                "text": "x",
+                "reply_markup": {"keyboard": [[{"text": "Yes", "request_contact": True}]]},
+            },
+            ("reply_markup", "keyboard", 0, 0),
+            "in reply_markup.keyboard[0][0] (KeyboardButton;",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "x", "link_preview_options": {"show_above_text": True}},
+            ("link_preview_options",),
+            "in link_preview_options (LinkPreviewOptions;",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "x", "reply_parameters": {"message_id": 1, "quote": "/start"}},
+            ("reply_parameters",),
+            "in reply_parameters (ReplyParameters;",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "xy", "entities": [{"type": "bold", "offset": 0, "length": 1}]},
+            ("entities", 0),
+            "in entities[0] (MessageEntity;",
+        ),
+        (
+            "setMyCommands",
+            {"commands": [{"command": "help", "description": "Help"}]},
+            ("commands", 0),
+            "in commands[0] (BotCommand;",
+        ),
+        (
+            "setMyCommands",
+            {"commands": [], "scope": {"type": "chat_member", "chat_id": 42, "user_id": 42}},
+            ("scope",),
+            "in scope (BotCommandScopeChatMember;",
+        ),
+        (
+            "setChatMenuButton",
+            {"chat_id": 42, "menu_button": {"type": "commands"}},
+            ("menu_button",),
+            "in menu_button (MenuButtonCommands;",
+        ),
+    ],
+)
+async def test_unknown_parameters_and_fields_are_refused_not_ignored(
+    fake, ann, method, params, path, where
+):
+    status, body = await _call(fake, method, params)
+    assert (status, body["ok"]) == (200, True)
+    kind, sep = ("field", " ") if path else ("parameter", " (")
+    assert await _call(fake, method, _plus(params, path, "colour")) == _refused(
+        f'unknown {kind} "colour" {where}{sep}Telegram would silently ignore it)'
+    )
 
 
 # -- refusals and faults --------------------------------------------------------------------

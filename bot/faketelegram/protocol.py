@@ -100,6 +100,17 @@ class Params:
         """Whether the parameter was sent at all."""
         return name in self._values or name in self._uploads
 
+    def names(self) -> list[str]:
+        """Every parameter name sent, values and uploaded parts alike."""
+        return [*self._values, *(name for name in self._uploads if name not in self._values)]
+
+    def attached(self, name: str) -> bool:
+        """Whether `name` is an uploaded part some value refers to as attach://name."""
+        reference = f"attach://{name}"
+        return name in self._uploads and any(
+            isinstance(value, str) and reference in value for value in self._values.values()
+        )
+
     def text(self, name: str) -> str | None:
         """A string parameter; numbers sent in JSON are given back as their text."""
         value = self._values.get(name)

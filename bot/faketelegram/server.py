@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from bot.faketelegram import botinfo, media, messages
+from bot.faketelegram import botinfo, media, messages, schema
 from bot.faketelegram.protocol import ApiError, Params, too_many_requests
 from bot.faketelegram.ratelimit import RateLimits
 from bot.faketelegram.state import ApiCall
@@ -54,6 +54,10 @@ _METHODS: dict[str, tuple[str, Handler]] = {
     for table in (_update_methods(), messages.METHODS, media.METHODS, botinfo.METHODS)
     for name, handler in table.items()
 }
+
+# Every method the fake answers has its parameter list, so no method escapes the name check.
+if set(_METHODS) != {name.lower() for name in schema.METHODS}:
+    raise RuntimeError("schema.METHODS does not list the methods the fake answers")
 
 
 @dataclass
@@ -201,6 +205,7 @@ class BotApiServer:
                 raise fault
             if handler is None:
                 raise ApiError(404, "Not Found")
+            schema.check_request(method, params)
             result = await handler(self._world, params)
             call = ApiCall(method, params.for_log(), ok=True, result=result)
             body, status = {"ok": True, "result": result}, 200
