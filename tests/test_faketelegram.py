@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import copy
 import datetime as dtm
+import json
 import socket
 from collections.abc import AsyncIterator
 
@@ -324,6 +325,26 @@ async def test_unknown_parameters_and_fields_are_refused_not_ignored(
     kind, sep = ("field", " ") if path else ("parameter", " (")
     assert await _call(fake, method, _plus(params, path, "colour")) == _refused(
         f'unknown {kind} "colour" {where}{sep}Telegram would silently ignore it)'
+    )
+
+
+async def test_booleans_are_true_false_or_one_zero_and_nothing_else(fake, bot, ann):
+    for value in (True, False, "true", "False", 1, 0, "1", "0"):
+        status, _ = await _call(
+            fake, "sendMessage", {"chat_id": 42, "text": "x", "protect_content": value}
+        )
+        assert status == 200, value
+    assert (await bot.send_message(42, "x", disable_notification=True)).text == "x"  # as PTB sends
+    for value in ("yes", "", "on", 2):
+        params = {"chat_id": 42, "text": "x", "disable_notification": value}
+        assert await _call(fake, "sendMessage", params) == _refused(
+            f'parameter "disable_notification" must be of type Boolean (true or false, 1 or 0), '
+            f"not {json.dumps(value)}"
+        )
+    preview = {"chat_id": 42, "text": "x", "link_preview_options": {"is_disabled": "yes"}}
+    assert await _call(fake, "sendMessage", preview) == _refused(
+        'field "is_disabled" in link_preview_options must be of type Boolean '
+        '(true or false, 1 or 0), not "yes"'
     )
 
 

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from bot.faketelegram.keyboards import Keyboard, parse_reply_markup
-from bot.faketelegram.protocol import Params, bad_request
+from bot.faketelegram.protocol import Params, bad_request, parse_boolean
 from bot.faketelegram.state import CallbackAnswer, Message, TestChat
 from bot.faketelegram.world import Handler, World, formatted, require_message
 
@@ -39,7 +39,8 @@ def reply_target(world: World, chat: TestChat, params: Params) -> int | None:
     """The message_id a new message replies to, from reply_parameters or reply_to_message_id."""
     wanted = params.json("reply_parameters")
     if isinstance(wanted, dict):
-        message_id, lenient = wanted.get("message_id"), wanted.get("allow_sending_without_reply")
+        message_id = wanted.get("message_id")
+        lenient = parse_boolean(wanted.get("allow_sending_without_reply")) or False
     else:
         message_id = params.integer("reply_to_message_id")
         lenient = params.boolean("allow_sending_without_reply")

@@ -1,9 +1,9 @@
-"""The Bot API's parameter and field names, and the check that a request uses no others.
+"""The Bot API's parameter and field names and their Boolean ones, and the request check.
 
 The lists are those of Bot API 10.0, the version python-telegram-bot 22.8 speaks
 (https://core.telegram.org/bots/api). Telegram silently ignores a parameter or an object field
 it does not know; the fake refuses it with a 400 instead, so a misspelt name fails a test rather
-than quietly doing nothing.
+than quietly doing nothing. Booleans must be true/false or 1/0 (natively in JSON, or as text).
 
 A type is a scalar name (STRING, INTEGER, ...), the name of an object in OBJECTS, the name of a
 union in UNIONS (an object whose kind one of its fields tells), or ListOf(type).
@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.faketelegram.protocol import Params, bad_request
+from bot.faketelegram.protocol import Params, bad_request, not_boolean, parse_boolean
 
 STRING, INTEGER, FLOAT, BOOLEAN = "String", "Integer", "Float", "Boolean"
 CHAT_ID = "Integer or String"
@@ -389,7 +389,11 @@ def check_request(method: str, params: Params) -> None:
         if name not in known and not params.attached(name):
             raise bad_request(f'unknown parameter "{name}" of {method} ({_IGNORED})')
     for name, kind in known.items():
-        if params.has(name) and _is_structured(kind):
+        if not params.has(name):
+            continue
+        if kind == BOOLEAN:
+            params.boolean(name)  # refuses what is not a Boolean
+        elif _is_structured(kind):
             _check_value(params.json(name), kind, name)
 
 
@@ -416,5 +420,8 @@ def _check_value(value: Any, kind: Type, where: str) -> None:
     for field_name, field_value in value.items():
         if field_name not in fields:
             raise bad_request(f'unknown field "{field_name}" in {where} ({name}; {_IGNORED})')
-        if _is_structured(fields[field_name]):
-            _check_value(field_value, fields[field_name], f"{where}.{field_name}")
+        field_kind = fields[field_name]
+        if field_kind == BOOLEAN and parse_boolean(field_value) is None:
+            raise bad_request(f'field "{field_name}" in {where} {not_boolean(field_value)}')
+        if _is_structured(field_kind):
+            _check_value(field_value, field_kind, f"{where}.{field_name}")
