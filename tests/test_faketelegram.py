@@ -348,6 +348,19 @@ async def test_booleans_are_true_false_or_one_zero_and_nothing_else(fake, bot, a
     )
 
 
+async def test_allowed_updates_must_name_kinds_of_update(fake, bot):
+    assert await bot.get_updates(timeout=0, allowed_updates=Update.ALL_TYPES) == ()
+    hook = {"url": "https://example.org/hook", "allowed_updates": ["message"]}
+    assert await _call(fake, "setWebhook", hook) == (200, {"ok": True, "result": True})
+    assert await bot.delete_webhook()
+    for method, params in (("getUpdates", {}), ("setWebhook", hook)):
+        params = {**params, "allowed_updates": ["message", "callback_querry"]}
+        assert await _call(fake, method, params) == _refused(
+            'unknown update type "callback_querry" in allowed_updates '
+            "(Telegram would silently ignore it)"
+        )
+
+
 # -- refusals and faults --------------------------------------------------------------------
 
 

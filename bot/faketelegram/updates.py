@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import time
@@ -15,6 +16,36 @@ import aiohttp
 from bot.faketelegram.protocol import ApiError, Params, bad_request
 
 _LOGGER = logging.getLogger(__name__)
+# The kinds of Update in Bot API 10.0, the names allowed_updates may list.
+UPDATE_TYPES = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "guest_message",
+        "message_reaction",
+        "message_reaction_count",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+        "managed_bot",
+    }
+)
 # Telegram's default when the bot never chose: everything but these three.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -73,6 +104,13 @@ class UpdateFeed:
         if allowed is not None:
             if not isinstance(allowed, list):
                 raise bad_request("can't parse allowed_updates JSON array")
+            for kind in allowed:
+                # Telegram drops a name it does not know; a misspelt one would lose those updates
+                if kind not in UPDATE_TYPES:
+                    raise bad_request(
+                        f"unknown update type {json.dumps(kind)} in allowed_updates "
+                        "(Telegram would silently ignore it)"
+                    )
             self.allowed_updates = [str(kind) for kind in allowed]
 
     async def _notify(self) -> None:
