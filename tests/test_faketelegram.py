@@ -40,8 +40,9 @@ def _bot(fake: FakeTelegram) -> Bot:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
+    # a test passes FakeTelegram options with @pytest.mark.parametrize("fake", [...], indirect=True)
+    async with FakeTelegram(**getattr(request, "param", {})) as server:
         yield server
 
 
@@ -361,6 +362,38 @@ async def test_allowed_updates_must_name_kinds_of_update(fake, bot):
         )
 
 
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("http://example.org/hook", "An HTTPS URL must be provided for webhook"),
+        (
+            "https://example.org:8080/hook",
+            "Webhook can be set up only on ports 80, 88, 443 or 8443",
+        ),
+        ("https://127.0.0.1/hook", "IP address 127.0.0.1 is reserved"),
+        ("https://192.168.1.20:8443/hook", "IP address 192.168.1.20 is reserved"),
+        ("https://[::1]:88/hook", "IP address ::1 is reserved"),
+        ("https://localhost/hook", "IP address 127.0.0.1 is reserved"),
+    ],
+)
+async def test_webhooks_need_a_public_https_url_unless_local_ones_are_allowed(fake, url, error):
+    for good in (
+        "https://example.org/hook",
+        "https://bot.example.org:8443/t",
+        "https://1.1.1.1:88/",
+    ):
+        assert await _call(fake, "setWebhook", {"url": good}) == (200, {"ok": True, "result": True})
+    assert await _call(fake, "setWebhook", {"url": url}) == _refused(f"bad webhook: {error}")
+    assert fake.webhook is not None and fake.webhook.url == "https://1.1.1.1:88/"
+    private_ip = {"url": "https://example.org/hook", "ip_address": "10.0.0.7"}
+    assert await _call(fake, "setWebhook", private_ip) == _refused(
+        "bad webhook: IP address 10.0.0.7 is reserved"
+    )
+    async with FakeTelegram(allow_local_webhooks=True) as local:  # like a --local Bot API server
+        assert await _call(local, "setWebhook", {"url": url}) == (200, {"ok": True, "result": True})
+        assert local.webhook is not None and local.webhook.url == url
+
+
 # -- refusals and faults --------------------------------------------------------------------
 
 
@@ -557,6 +590,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.parametrize("fake", [{"allow_local_webhooks": True}], indirect=True)
 async def test_webhook_delivers_with_the_secret_token_and_blocks_polling(fake, bot):
     ann = fake.user(42, "Ann")
     app = _application(fake)

@@ -81,7 +81,12 @@ class _Fault:
 
 
 class BotApiServer:
-    """A Bot API server on 127.0.0.1 that python-telegram-bot talks to as if it were Telegram."""
+    """A Bot API server on 127.0.0.1 that python-telegram-bot talks to as if it were Telegram.
+
+    Like Telegram, it takes webhooks only on public HTTPS URLs on ports 443, 80, 88 and 8443;
+    allow_local_webhooks=True makes it take any URL, as a local Bot API server (--local) does,
+    which a test needs to have updates POSTed to a server on loopback.
+    """
 
     def __init__(
         self,
@@ -90,8 +95,11 @@ class BotApiServer:
         limits: RateLimits | None = None,
         *,
         bot_name: str = "IoT Home",
+        allow_local_webhooks: bool = False,
     ):
-        self._world = World(token, bot_username, bot_name, limits)
+        self._world = World(
+            token, bot_username, bot_name, limits, allow_local_webhooks=allow_local_webhooks
+        )
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._runner: web.AppRunner | None = None

@@ -19,7 +19,15 @@ from bot.faketelegram.updates import UpdateFeed
 class World:
     """Everything the fake knows: the bot, users, chats and messages, calls, queries, commands."""
 
-    def __init__(self, token: str, bot_username: str, bot_name: str, limits: RateLimits | None):
+    def __init__(
+        self,
+        token: str,
+        bot_username: str,
+        bot_name: str,
+        limits: RateLimits | None,
+        *,
+        allow_local_webhooks: bool = False,
+    ):
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
@@ -34,7 +42,7 @@ class World:
         self.bot_events: dict[int, list[Message]] = {}  # snapshots of each send/edit, per chat
         self.flood = FloodControl(limits) if limits is not None else None
         self.changed = asyncio.Condition()
-        self.updates = UpdateFeed(self.changed)
+        self.updates = UpdateFeed(self.changed, allow_local_webhooks=allow_local_webhooks)
         self._file_numbers = itertools.count(1)
 
     async def notify(self) -> None:
