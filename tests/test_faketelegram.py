@@ -6,12 +6,16 @@ import asyncio
 import contextlib
 import copy
 import datetime as dtm
+import io
 import json
 import socket
+import struct
+import zlib
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from matplotlib.figure import Figure
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
 from telegram import InlineKeyboardMarkup as Markup
 from telegram.error import (
@@ -463,18 +467,81 @@ async def test_a_delayed_method_times_out_on_the_client(fake, ann):
 # -- media, commands, chats -----------------------------------------------------------------
 
 
+def _png(width: int, height: int) -> bytes:
+    """A PNG's signature and header chunks: all the fake reads of a photo."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    """A JPEG's start, a JFIF segment and a baseline frame header."""
+    jfif = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + jfif + frame + b"\xff\xd9"
+
+
+def _gif(width: int, height: int) -> bytes:
+    return b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00;"
+
+
+def _webp(width: int, height: int) -> bytes:
+    """An extended WEBP's RIFF header and its VP8X chunk (canvas size minus one, 24 bits)."""
+    canvas = (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    body = b"WEBP" + b"VP8X" + struct.pack("<I", 10) + bytes(4) + canvas
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _chart_png() -> bytes:
+    """A real PNG, as the bot draws its charts: 400 × 300."""
+    figure = Figure(figsize=(4, 3), dpi=100)
+    figure.add_subplot().plot([1, 2, 3], [2, 1, 3])
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+async def test_photos_must_be_images_within_telegrams_size_limits(fake, bot, ann):
+    accepted = [
+        (_chart_png(), (400, 300)),
+        (_png(2000, 100), (2000, 100)),  # a ratio of exactly 20
+        (_jpeg(1280, 720), (1280, 720)),
+        (_gif(320, 240), (320, 240)),
+        (_webp(5000, 5000), (5000, 5000)),  # width + height of exactly 10000
+    ]
+    for data, (width, height) in accepted:
+        sent = await bot.send_photo(42, data)
+        assert (sent.photo[-1].width, sent.photo[-1].height) == (width, height)
+    refused = [
+        (b"GIF8 is no image", "IMAGE_PROCESS_FAILED"),
+        (b"\x89PNG fake", "IMAGE_PROCESS_FAILED"),  # PNG's magic, then no header
+        (_png(9000, 1001), "PHOTO_INVALID_DIMENSIONS"),
+        (_jpeg(100, 2001), "PHOTO_INVALID_DIMENSIONS"),
+        (_png(0, 10), "PHOTO_INVALID_DIMENSIONS"),
+        (_png(100, 100) + bytes(10 * 1024 * 1024), "PHOTO_SAVE_FILE_INVALID"),  # over 10 MB
+    ]
+    for data, error in refused:
+        with pytest.raises(BadRequest, match=error.capitalize()):
+            await bot.send_photo(42, data)
+        assert fake.calls()[-1].description == f"Bad Request: {error}"
+    assert await bot.send_document(42, _png(9000, 1001), filename="big.png")  # as a document
+
+
 async def test_uploads_keep_bytes_and_urls_and_file_ids_are_reusable(fake, bot, ann):
+    plan = _png(640, 480)
     photo = await bot.send_photo(
-        42, b"\x89PNG fake", filename="plan.png", caption="<b>Plan</b>", parse_mode="HTML"
+        42, plan, filename="plan.png", caption="<b>Plan</b>", parse_mode="HTML"
     )
     stored = fake.messages(42)[-1].photo
-    assert stored is not None and stored.data == b"\x89PNG fake" and stored.filename == "plan.png"
+    assert stored is not None and stored.data == plan and stored.filename == "plan.png"
     assert photo.caption == "Plan" and photo.caption_entities[0].type == "bold"
-    assert await (await bot.get_file(photo.photo[-1].file_id)).download_as_bytearray() == (
-        b"\x89PNG fake"
-    )
+    assert await (await bot.get_file(photo.photo[-1].file_id)).download_as_bytearray() == (plan)
     await bot.send_photo(42, photo.photo[-1].file_id)
-    assert fake.messages(42)[-1].photo.data == b"\x89PNG fake"
+    assert fake.messages(42)[-1].photo.data == plan
     song = await bot.send_audio(42, "https://example.org/song.mp3", title="Song", duration=30)
     assert song.audio.title == "Song" and fake.messages(42)[-1].audio.url.endswith("song.mp3")
     with pytest.raises(BadRequest, match="Wrong file identifier"):
