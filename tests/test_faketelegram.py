@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import copy
 import datetime as dtm
+import html
 import io
 import json
 import socket
 import struct
 import zlib
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -396,6 +398,57 @@ async def test_webhooks_need_a_public_https_url_unless_local_ones_are_allowed(fa
     async with FakeTelegram(allow_local_webhooks=True) as local:  # like a --local Bot API server
         assert await _call(local, "setWebhook", {"url": url}) == (200, {"ok": True, "result": True})
         assert local.webhook is not None and local.webhook.url == url
+
+
+async def test_t_me_links_must_carry_start_payloads_a_client_passes_on(fake, bot, ann):
+    fine = "A" * 32 + "z_-0" * 8  # 64 characters
+    await bot.send_message(
+        42,
+        f'Open t.me/iot_home_bot?start={fine}. Or <a href="https://t.me/x_bot?startgroup=home">'
+        "add me</a> (see chat.me/x?start=?? and https://t.me/share/url?url=a%20b)",
+        parse_mode="HTML",
+        reply_markup=_keyboard(
+            InlineKeyboardButton("Go", url=f"https://t.me/iot_home_bot?start={fine}")
+        ),
+    )
+    await bot.send_photo(42, _png(10, 10), caption="https://telegram.me/iot_home_bot?start=ok")
+    bad = [
+        ("start", "x" * 65, "https://t.me/iot_home_bot?start=" + "x" * 65),
+        ("start", "a b", "https://t.me/iot_home_bot?start=a+b"),
+        ("startgroup", "héllo", "https://t.me/iot_home_bot?startgroup=h%C3%A9llo"),
+        ("start", "", "https://t.me/iot_home_bot?start="),
+    ]
+    for name, payload, url in bad:
+        expected = (
+            f'{name} parameter "{payload}" of t.me link "{url}" is not 1-64 characters of '
+            "A-Z, a-z, 0-9, _ and - (a Telegram client would silently drop it)"
+        )
+        button = {"inline_keyboard": [[{"text": "Go", "url": url}]]}
+        sends = [
+            ("sendMessage", {"chat_id": 42, "text": "Go", "reply_markup": button}),
+            ("sendMessage", {"chat_id": 42, "text": f"Open {url}, now"}),
+            (
+                "sendMessage",
+                {
+                    "chat_id": 42,
+                    "text": f'<a href="{html.escape(url)}">Open</a>',
+                    "parse_mode": "HTML",
+                },
+            ),
+            ("sendPhoto", {"chat_id": 42, "photo": "https://example.org/p.png", "caption": url}),
+        ]
+        for method, params in sends:
+            assert await _call(fake, method, params) == _refused(expected), (method, params)
+    shared = "https://t.me/iot_home_bot?start=no!"
+    forward = {"text": "Send", "url": f"https://t.me/share/url?url={quote(shared, safe='')}"}
+    assert await _call(
+        fake,
+        "sendMessage",
+        {"chat_id": 42, "text": "x", "reply_markup": {"inline_keyboard": [[forward]]}},
+    ) == _refused(
+        f'start parameter "no!" of t.me link "{shared}" is not 1-64 characters of '
+        "A-Z, a-z, 0-9, _ and - (a Telegram client would silently drop it)"
+    )
 
 
 # -- refusals and faults --------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.faketelegram.links import check_start_payloads
 from bot.faketelegram.protocol import ApiError, bad_request
 
 MAX_BUTTONS = 100
@@ -116,6 +117,7 @@ def _parse_button(raw: Any, row: int, col: int) -> Button:
     if action == "url":
         if not isinstance(value, str) or not _is_button_url(value):
             raise bad_request("BUTTON_URL_INVALID")
+        check_start_payloads(value)
         return Button(text, row, col, action, value)
     return Button(text, row, col, action, json.dumps(value, sort_keys=True))
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.faketelegram.entities import EntityParseError, FormattedText, parse_html, trimmed
+from bot.faketelegram.links import check_links_in_text
 from bot.faketelegram.protocol import Params, bad_request, forbidden
 from bot.faketelegram.ratelimit import FloodControl, RateLimits
 from bot.faketelegram.state import ApiCall, CallbackQuery, Media, Message, TestChat, TestUser
@@ -139,6 +140,7 @@ def formatted(
         result = trimmed(source)
     if len(result.text) > limit:
         raise bad_request(too_long)
+    check_links_in_text(result.text, result.entities)
     return result, source
 
 
