@@ -631,6 +631,31 @@ async def test_callback_answers_are_kept_and_a_second_answer_is_refused(fake, bo
     assert sent.message_id == fake.pending_updates[-1]["callback_query"]["message"]["message_id"]
 
 
+async def test_callback_answer_urls_must_open_this_bot_with_a_start_payload(fake, bot, ann):
+    await bot.send_message(
+        42, "x", reply_markup=_keyboard(InlineKeyboardButton("Go", callback_data="go"))
+    )
+    refused = [
+        "https://example.org/game",
+        "https://t.me/TelegramTips",
+        "https://t.me/other_bot?start=abc",
+        "https://t.me/iot_home_bot",
+        "https://t.me/iot_home_bot?start=a.b",
+        "https://t.me/iot_home_bot?startgroup=abc",
+    ]
+    for url in refused:
+        query_id = await fake.press(ann, fake.messages(42)[-1], "Go")
+        with pytest.raises(BadRequest, match="Url_invalid"):
+            await bot.answer_callback_query(query_id, url=url)
+        assert fake.calls()[-1].description == "Bad Request: URL_INVALID"
+        assert fake.callback_answer(query_id) is None
+    for url in ("https://t.me/iot_home_bot?start=fam-1", "t.me/IoT_Home_Bot?start=x_2"):
+        query_id = await fake.press(ann, fake.messages(42)[-1], "Go")
+        assert await bot.answer_callback_query(query_id, url=url)
+        answer = fake.callback_answer(query_id)
+        assert answer is not None and answer.url == url
+
+
 # -- updates --------------------------------------------------------------------------------
 
 

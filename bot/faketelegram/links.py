@@ -65,3 +65,12 @@ def check_links_in_text(text: str, entities: Iterable[Mapping[str, Any]]) -> Non
     for entity in entities:
         if entity.get("type") == "text_link" and isinstance(entity.get("url"), str):
             check_start_payloads(entity["url"])
+
+
+def opens_bot_with_payload(url: str, bot_username: str) -> bool:
+    """Whether `url` is t.me/<bot_username>?start=<a payload that arrives>."""
+    link = tme_link(url)
+    if link is None or link.username.lower() != bot_username.lower():
+        return False
+    payloads = link.query.get("start", [])
+    return len(payloads) == 1 and _PAYLOAD.fullmatch(payloads[0]) is not None

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from bot.faketelegram.keyboards import Keyboard, parse_reply_markup
+from bot.faketelegram.links import opens_bot_with_payload
 from bot.faketelegram.protocol import Params, bad_request, parse_boolean
 from bot.faketelegram.state import CallbackAnswer, Message, TestChat
 from bot.faketelegram.world import Handler, World, formatted, require_message
@@ -171,10 +172,14 @@ async def answer_callback_query(world: World, params: Params) -> bool:
     text = params.text("text")
     if text is not None and len(text) > MAX_CALLBACK_ANSWER:
         raise bad_request("MESSAGE_TOO_LONG")
+    url = params.text("url")
+    # Telegram opens only a game's URL (games are not modelled) or t.me/<this bot>?start=...
+    if url is not None and not opens_bot_with_payload(url, world.bot_username):
+        raise bad_request("URL_INVALID")
     query.answer = CallbackAnswer(
         text=text,
         show_alert=params.boolean("show_alert"),
-        url=params.text("url"),
+        url=url,
         cache_time=params.integer("cache_time") or 0,
     )
     return True
