@@ -18,7 +18,14 @@ from urllib.parse import quote
 import httpx
 import pytest
 from matplotlib.figure import Figure
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    MessageEntity,
+    Update,
+)
 from telegram import InlineKeyboardMarkup as Markup
 from telegram.error import (
     BadRequest,
@@ -210,6 +217,51 @@ async def test_bad_html_and_bad_lengths_raise_bad_request(bot, ann):
     assert len((await bot.send_message(42, long_markup, parse_mode="HTML")).text) == 4096
     with pytest.raises(BadRequest, match="Message caption is too long"):
         await bot.send_photo(42, "https://example.org/p.jpg", caption="c" * 1025)
+
+
+async def test_explicit_entities_must_be_known_types_within_the_text(fake, bot, ann):
+    bold = MessageEntity("bold", 3, 4)  # "😀 " is 3 UTF-16 code units
+    sent = await bot.send_message(42, "😀 bold", entities=[bold])
+    assert sent.entities == (bold,)
+    date = {"type": "date_time", "offset": 0, "length": 2, "unix_time": 1767225600}
+    status, _ = await _call(
+        fake, "sendMessage", {"chat_id": 42, "text": "1 Jan", "entities": [date]}
+    )
+    assert status == 200
+    refused = [
+        ({"type": "bolt", "offset": 0, "length": 1}, 'Unsupported entity type "bolt"'),
+        (
+            {"type": "bold", "offset": 3, "length": 5},
+            "entity 0 (bold at offset 3, length 5) runs past the end of the text, "
+            "which is 7 UTF-16 code units long",
+        ),
+        (
+            {"type": "italic", "offset": -1, "length": 2},
+            "entity 0 (italic) needs an Integer offset of 0 or more and an Integer length of 1 "
+            "or more",
+        ),
+        (
+            {"type": "code", "offset": 0, "length": 0},
+            "entity 0 (code) needs an Integer offset of 0 or more and an Integer length of 1 "
+            "or more",
+        ),
+    ]
+    for entity, error in refused:
+        for method, params in (
+            ("sendMessage", {"chat_id": 42, "text": "😀 bold", "entities": [entity]}),
+            (
+                "sendPhoto",
+                {
+                    "chat_id": 42,
+                    "photo": "https://example.org/p.png",
+                    "caption": "😀 bold",
+                    "caption_entities": [entity],
+                },
+            ),
+        ):
+            assert await _call(fake, method, params) == _refused(
+                f"can't parse entities: {error}"
+            ), (method, entity)
 
 
 async def test_inline_keyboards_are_checked_like_telegram(bot, ann):

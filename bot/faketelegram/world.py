@@ -9,7 +9,13 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.faketelegram.entities import EntityParseError, FormattedText, parse_html, trimmed
+from bot.faketelegram.entities import (
+    EntityParseError,
+    FormattedText,
+    explicit_entities,
+    parse_html,
+    trimmed,
+)
 from bot.faketelegram.links import check_links_in_text
 from bot.faketelegram.protocol import Params, bad_request, forbidden
 from bot.faketelegram.ratelimit import FloodControl, RateLimits
@@ -123,25 +129,28 @@ def formatted(
     source = params.text(text_name)
     if source is None:
         return FormattedText(""), None
-    mode = (params.text("parse_mode") or "").lower()
-    explicit = params.json(entities_name)
-    if explicit:
-        result = trimmed(source, [dict(entity) for entity in explicit])
-    elif mode == "html":
-        try:
-            result = parse_html(source)
-        except EntityParseError as err:
-            raise bad_request(f"can't parse entities: {err}") from None
-    elif mode in ("markdown", "markdownv2"):
-        raise bad_request("unsupported parse_mode (the fake Telegram implements HTML only)")
-    elif mode:
-        raise bad_request("unsupported parse_mode")
-    else:
-        result = trimmed(source)
+    try:
+        result = _parse(
+            source, (params.text("parse_mode") or "").lower(), params.json(entities_name)
+        )
+    except EntityParseError as err:
+        raise bad_request(f"can't parse entities: {err}") from None
     if len(result.text) > limit:
         raise bad_request(too_long)
     check_links_in_text(result.text, result.entities)
     return result, source
+
+
+def _parse(source: str, mode: str, explicit: Any) -> FormattedText:
+    if explicit:  # entities sent with the text: Telegram ignores parse_mode then
+        return trimmed(source, explicit_entities(source, explicit))
+    if mode == "html":
+        return parse_html(source)
+    if mode in ("markdown", "markdownv2"):
+        raise bad_request("unsupported parse_mode (the fake Telegram implements HTML only)")
+    if mode:
+        raise bad_request("unsupported parse_mode")
+    return trimmed(source)
 
 
 def require_message(world: World, chat: TestChat, params: Params, missing: str) -> Message:
