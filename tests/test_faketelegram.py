@@ -503,6 +503,28 @@ async def test_t_me_links_must_carry_start_payloads_a_client_passes_on(fake, bot
     )
 
 
+async def test_inline_keyboards_take_8_buttons_a_row_and_100_in_all(fake, bot, ann):
+    def rows(*widths: int) -> Markup:
+        return Markup(
+            [
+                [InlineKeyboardButton(f"{r}.{c}", callback_data=f"{r}.{c}") for c in range(w)]
+                for r, w in enumerate(widths)
+            ]
+        )
+
+    sent = await bot.send_message(42, "full", reply_markup=rows(*[8] * 12, 4))  # 100 buttons
+    assert len(fake.messages(42)[-1].all_buttons()) == 100 and sent.reply_markup is not None
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.send_message(42, "wide", reply_markup=rows(2, 9))
+    assert fake.calls()[-1].description == (
+        "Bad Request: reply markup is too long: row 2 of the inline keyboard has 9 buttons, "
+        "at most 8 fit in a row"
+    )
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.send_message(42, "many", reply_markup=rows(*[8] * 12, 5))  # 101 buttons
+    assert fake.calls()[-1].description == "Bad Request: reply markup is too long"
+
+
 # -- refusals and faults --------------------------------------------------------------------
 
 
