@@ -525,6 +525,30 @@ async def test_inline_keyboards_take_8_buttons_a_row_and_100_in_all(fake, bot, a
     assert fake.calls()[-1].description == "Bad Request: reply markup is too long"
 
 
+async def test_lengths_count_utf16_code_units_after_parsing(fake, bot, ann):
+    emoji = "😀"  # outside the BMP: 2 UTF-16 code units
+    assert (await bot.send_message(42, emoji * 2048)).text == emoji * 2048  # 4096 units
+    html_text = f"<b>{emoji * 2048}</b>"  # the tags are not counted
+    assert (await bot.send_message(42, html_text, parse_mode="HTML")).text == emoji * 2048
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(42, emoji * 2048 + "x")  # 2049 characters, 4097 units
+    photo = "https://example.org/p.png"
+    assert (await bot.send_photo(42, photo, caption=emoji * 512)).caption == emoji * 512
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_photo(42, photo, caption=emoji * 512 + "x")
+    await bot.send_message(
+        42, "x", reply_markup=_keyboard(InlineKeyboardButton("Go", callback_data="go"))
+    )
+    query_id = await fake.press(ann, fake.messages(42)[-1], "Go")
+    with pytest.raises(BadRequest, match="Message_too_long"):
+        await bot.answer_callback_query(query_id, emoji * 100 + "x")
+    assert await bot.answer_callback_query(query_id, emoji * 100)
+    with pytest.raises(BadRequest, match="Button_data_invalid"):  # callback_data: 1-64 bytes
+        await bot.send_message(
+            42, "x", reply_markup=_keyboard(InlineKeyboardButton("b", callback_data=emoji * 17))
+        )
+
+
 # -- refusals and faults --------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from bot.faketelegram.entities import (
     explicit_entities,
     parse_html,
     trimmed,
+    utf16_length,
 )
 from bot.faketelegram.links import check_links_in_text
 from bot.faketelegram.protocol import Params, bad_request, forbidden
@@ -135,7 +136,7 @@ def formatted(
         )
     except EntityParseError as err:
         raise bad_request(f"can't parse entities: {err}") from None
-    if len(result.text) > limit:
+    if utf16_length(result.text) > limit:  # Telegram counts UTF-16 code units, as in entities
         raise bad_request(too_long)
     check_links_in_text(result.text, result.entities)
     return result, source
