@@ -169,7 +169,7 @@ def test_health_and_webhook_path_settings() -> None:
 async def test_run_serves_until_stopped(sandbox: Sandbox, tmp_path: Path, mode: str) -> None:
     """What `python -m bot run` does after reading the configuration, in both modes."""
     port = _free_port()
-    async with FakeTelegram(allow_local_webhooks=True) as tg:
+    async with FakeTelegram(allow_local_webhooks=mode == "webhook") as tg:
         settings = BotHarness(tg, sandbox, tmp_path).settings
         if mode == "webhook":
             settings = dataclasses.replace(

@@ -1,9 +1,10 @@
-"""The Bot API's parameter and field names and their Boolean ones, and the request check.
+"""The Bot API's parameter and field names, and the check that a request uses only those.
 
 The lists are those of Bot API 10.0, the version python-telegram-bot 22.8 speaks
 (https://core.telegram.org/bots/api). Telegram silently ignores a parameter or an object field
 it does not know; the fake refuses it with a 400 instead, so a misspelt name fails a test rather
-than quietly doing nothing. Booleans must be true/false or 1/0 (natively in JSON, or as text).
+than quietly doing nothing. The types say which names hold objects to look inside, and which
+are Booleans: those must be true/false or 1/0 (natively in JSON, or as text).
 
 A type is a scalar name (STRING, INTEGER, ...), the name of an object in OBJECTS, the name of a
 union in UNIONS (an object whose kind one of its fields tells), or ListOf(type).
@@ -17,7 +18,7 @@ from typing import Any
 
 from bot.faketelegram.protocol import Params, bad_request, not_boolean, parse_boolean
 
-STRING, INTEGER, FLOAT, BOOLEAN = "String", "Integer", "Float", "Boolean"
+STRING, INTEGER, BOOLEAN = "String", "Integer", "Boolean"
 CHAT_ID = "Integer or String"
 FILE = "InputFile or String"
 
