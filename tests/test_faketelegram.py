@@ -23,6 +23,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
+    LinkPreviewOptions,
     MessageEntity,
     Update,
 )
@@ -42,6 +43,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
+    ExtBot,
 )
 
 from bot.faketelegram import FakeTelegram, RateLimits, TestUser, button_by_number, render_message
@@ -385,6 +388,19 @@ async def test_unknown_parameters_and_fields_are_refused_not_ignored(
     assert await _call(fake, method, _plus(params, path, "colour")) == _refused(
         f'unknown {kind} "colour" {where}{sep}Telegram would silently ignore it)'
     )
+
+
+async def test_what_python_telegram_bot_adds_from_its_defaults_is_not_unknown(fake, ann):
+    defaults = Defaults(
+        parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    markup = _keyboard(InlineKeyboardButton("On", callback_data="on"))
+    async with ExtBot(fake.token, base_url=f"{fake.url}/bot", defaults=defaults) as bot:
+        sent = await bot.send_message(42, "<b>x</b>", reply_to_message_id=1)
+        await bot.edit_message_reply_markup(42, sent.message_id, reply_markup=markup)
+    edit = fake.calls("editMessageReplyMarkup")[-1]
+    assert edit.ok and edit.params["parse_mode"] == "HTML"  # not an editMessageReplyMarkup one
+    assert "reply_parameters" in fake.calls("sendMessage")[-1].params
 
 
 async def test_booleans_are_true_false_or_one_zero_and_nothing_else(fake, bot, ann):
