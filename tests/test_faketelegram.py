@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import datetime as dtm
+import html
+import io
+import json
 import socket
+import struct
+import zlib
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
+import httpx
 import pytest
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
+from matplotlib.figure import Figure
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    LinkPreviewOptions,
+    MessageEntity,
+    Update,
+)
 from telegram import InlineKeyboardMarkup as Markup
 from telegram.error import (
     BadRequest,
@@ -26,6 +43,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
+    ExtBot,
 )
 
 from bot.faketelegram import FakeTelegram, RateLimits, TestUser, button_by_number, render_message
@@ -37,8 +56,9 @@ def _bot(fake: FakeTelegram) -> Bot:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
+    # a test passes FakeTelegram options with @pytest.mark.parametrize("fake", [...], indirect=True)
+    async with FakeTelegram(**getattr(request, "param", {})) as server:
         yield server
 
 
@@ -202,6 +222,51 @@ async def test_bad_html_and_bad_lengths_raise_bad_request(bot, ann):
         await bot.send_photo(42, "https://example.org/p.jpg", caption="c" * 1025)
 
 
+async def test_explicit_entities_must_be_known_types_within_the_text(fake, bot, ann):
+    bold = MessageEntity("bold", 3, 4)  # "😀 " is 3 UTF-16 code units
+    sent = await bot.send_message(42, "😀 bold", entities=[bold])
+    assert sent.entities == (bold,)
+    date = {"type": "date_time", "offset": 0, "length": 2, "unix_time": 1767225600}
+    status, _ = await _call(
+        fake, "sendMessage", {"chat_id": 42, "text": "1 Jan", "entities": [date]}
+    )
+    assert status == 200
+    refused = [
+        ({"type": "bolt", "offset": 0, "length": 1}, 'Unsupported entity type "bolt"'),
+        (
+            {"type": "bold", "offset": 3, "length": 5},
+            "entity 0 (bold at offset 3, length 5) runs past the end of the text, "
+            "which is 7 UTF-16 code units long",
+        ),
+        (
+            {"type": "italic", "offset": -1, "length": 2},
+            "entity 0 (italic) needs an Integer offset of 0 or more and an Integer length of 1 "
+            "or more",
+        ),
+        (
+            {"type": "code", "offset": 0, "length": 0},
+            "entity 0 (code) needs an Integer offset of 0 or more and an Integer length of 1 "
+            "or more",
+        ),
+    ]
+    for entity, error in refused:
+        for method, params in (
+            ("sendMessage", {"chat_id": 42, "text": "😀 bold", "entities": [entity]}),
+            (
+                "sendPhoto",
+                {
+                    "chat_id": 42,
+                    "photo": "https://example.org/p.png",
+                    "caption": "😀 bold",
+                    "caption_entities": [entity],
+                },
+            ),
+        ):
+            assert await _call(fake, method, params) == _refused(
+                f"can't parse entities: {error}"
+            ), (method, entity)
+
+
 async def test_inline_keyboards_are_checked_like_telegram(bot, ann):
     accepted = await bot.send_message(
         42, "ok", reply_markup=_keyboard(InlineKeyboardButton("b", callback_data="d" * 64))
@@ -218,6 +283,286 @@ async def test_inline_keyboards_are_checked_like_telegram(bot, ann):
     too_many = Markup([[InlineKeyboardButton(str(i), callback_data=str(i))] for i in range(101)])
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_message(42, "x", reply_markup=too_many)
+
+
+async def _call(fake: FakeTelegram, method: str, params: dict) -> tuple[int, dict]:
+    """POST a request as JSON, the way any client may, and return the status and the body."""
+    async with httpx.AsyncClient() as http:
+        reply = await http.post(f"{fake.url}/bot{fake.token}/{method}", json=params)
+    return reply.status_code, reply.json()
+
+
+def _refused(description: str) -> tuple[int, dict]:
+    """Telegram's answer to a bad request."""
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+
+
+def _plus(params: dict, path: tuple, name: str) -> dict:
+    """A deep copy of params with one more field, `name`, in the object found along `path`."""
+    changed = copy.deepcopy(params)
+    target = changed
+    for step in path:
+        target = target[step]
+    target[name] = True
+    return changed
+
+
+_BUTTON = {"text": "b", "callback_data": "d", "icon_custom_emoji_id": "5368324170671202286"}
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "path", "where"),
+    [
+        ("sendMessage", {"chat_id": 42, "text": "x"}, (), "of sendMessage"),
+        ("getUpdates", {"timeout": 0}, (), "of getUpdates"),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "x", "reply_markup": {"inline_keyboard": [[_BUTTON]]}},
+            ("reply_markup", "inline_keyboard", 0, 0),
+            "in reply_markup.inline_keyboard[0][0] (InlineKeyboardButton;",
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": 42,
+                "text": "x",
+                "reply_markup": {"inline_keyboard": [[{"text": "b", "login_url": {"url": "x"}}]]},
+            },
+            ("reply_markup", "inline_keyboard", 0, 0, "login_url"),
+            "in reply_markup.inline_keyboard[0][0].login_url (LoginUrl;",
+        ),
+        (
+            "sendMessage",
+            {
+                "chat_id": 42,
+                "text": "x",
+                "reply_markup": {"keyboard": [[{"text": "Yes", "request_contact": True}]]},
+            },
+            ("reply_markup", "keyboard", 0, 0),
+            "in reply_markup.keyboard[0][0] (KeyboardButton;",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "x", "link_preview_options": {"show_above_text": True}},
+            ("link_preview_options",),
+            "in link_preview_options (LinkPreviewOptions;",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "x", "reply_parameters": {"message_id": 1, "quote": "/start"}},
+            ("reply_parameters",),
+            "in reply_parameters (ReplyParameters;",
+        ),
+        (
+            "sendMessage",
+            {"chat_id": 42, "text": "xy", "entities": [{"type": "bold", "offset": 0, "length": 1}]},
+            ("entities", 0),
+            "in entities[0] (MessageEntity;",
+        ),
+        (
+            "setMyCommands",
+            {"commands": [{"command": "help", "description": "Help"}]},
+            ("commands", 0),
+            "in commands[0] (BotCommand;",
+        ),
+        (
+            "setMyCommands",
+            {"commands": [], "scope": {"type": "chat_member", "chat_id": 42, "user_id": 42}},
+            ("scope",),
+            "in scope (BotCommandScopeChatMember;",
+        ),
+        (
+            "setChatMenuButton",
+            {"chat_id": 42, "menu_button": {"type": "commands"}},
+            ("menu_button",),
+            "in menu_button (MenuButtonCommands;",
+        ),
+    ],
+)
+async def test_unknown_parameters_and_fields_are_refused_not_ignored(
+    fake, ann, method, params, path, where
+):
+    status, body = await _call(fake, method, params)
+    assert (status, body["ok"]) == (200, True)
+    kind, sep = ("field", " ") if path else ("parameter", " (")
+    assert await _call(fake, method, _plus(params, path, "colour")) == _refused(
+        f'unknown {kind} "colour" {where}{sep}Telegram would silently ignore it)'
+    )
+
+
+async def test_what_python_telegram_bot_adds_from_its_defaults_is_not_unknown(fake, ann):
+    defaults = Defaults(
+        parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    markup = _keyboard(InlineKeyboardButton("On", callback_data="on"))
+    async with ExtBot(fake.token, base_url=f"{fake.url}/bot", defaults=defaults) as bot:
+        sent = await bot.send_message(42, "<b>x</b>", reply_to_message_id=1)
+        await bot.edit_message_reply_markup(42, sent.message_id, reply_markup=markup)
+    edit = fake.calls("editMessageReplyMarkup")[-1]
+    assert edit.ok and edit.params["parse_mode"] == "HTML"  # not an editMessageReplyMarkup one
+    assert "reply_parameters" in fake.calls("sendMessage")[-1].params
+
+
+async def test_booleans_are_true_false_or_one_zero_and_nothing_else(fake, bot, ann):
+    for value in (True, False, "true", "False", 1, 0, "1", "0"):
+        status, _ = await _call(
+            fake, "sendMessage", {"chat_id": 42, "text": "x", "protect_content": value}
+        )
+        assert status == 200, value
+    assert (await bot.send_message(42, "x", disable_notification=True)).text == "x"  # as PTB sends
+    for value in ("yes", "", "on", 2):
+        params = {"chat_id": 42, "text": "x", "disable_notification": value}
+        assert await _call(fake, "sendMessage", params) == _refused(
+            f'parameter "disable_notification" must be of type Boolean (true or false, 1 or 0), '
+            f"not {json.dumps(value)}"
+        )
+    preview = {"chat_id": 42, "text": "x", "link_preview_options": {"is_disabled": "yes"}}
+    assert await _call(fake, "sendMessage", preview) == _refused(
+        'field "is_disabled" in link_preview_options must be of type Boolean '
+        '(true or false, 1 or 0), not "yes"'
+    )
+
+
+async def test_allowed_updates_must_name_kinds_of_update(fake, bot):
+    assert await bot.get_updates(timeout=0, allowed_updates=Update.ALL_TYPES) == ()
+    hook = {"url": "https://example.org/hook", "allowed_updates": ["message"]}
+    assert await _call(fake, "setWebhook", hook) == (200, {"ok": True, "result": True})
+    assert await bot.delete_webhook()
+    for method, params in (("getUpdates", {}), ("setWebhook", hook)):
+        params = {**params, "allowed_updates": ["message", "callback_querry"]}
+        assert await _call(fake, method, params) == _refused(
+            'unknown update type "callback_querry" in allowed_updates '
+            "(Telegram would silently ignore it)"
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("http://example.org/hook", "An HTTPS URL must be provided for webhook"),
+        (
+            "https://example.org:8080/hook",
+            "Webhook can be set up only on ports 80, 88, 443 or 8443",
+        ),
+        ("https://127.0.0.1/hook", "IP address 127.0.0.1 is reserved"),
+        ("https://192.168.1.20:8443/hook", "IP address 192.168.1.20 is reserved"),
+        ("https://[::1]:88/hook", "IP address ::1 is reserved"),
+        ("https://localhost/hook", "IP address 127.0.0.1 is reserved"),
+    ],
+)
+async def test_webhooks_need_a_public_https_url_unless_local_ones_are_allowed(fake, url, error):
+    for good in (
+        "https://example.org/hook",
+        "https://bot.example.org:8443/t",
+        "https://1.1.1.1:88/",
+    ):
+        assert await _call(fake, "setWebhook", {"url": good}) == (200, {"ok": True, "result": True})
+    assert await _call(fake, "setWebhook", {"url": url}) == _refused(f"bad webhook: {error}")
+    assert fake.webhook is not None and fake.webhook.url == "https://1.1.1.1:88/"
+    private_ip = {"url": "https://example.org/hook", "ip_address": "10.0.0.7"}
+    assert await _call(fake, "setWebhook", private_ip) == _refused(
+        "bad webhook: IP address 10.0.0.7 is reserved"
+    )
+    async with FakeTelegram(allow_local_webhooks=True) as local:  # like a --local Bot API server
+        assert await _call(local, "setWebhook", {"url": url}) == (200, {"ok": True, "result": True})
+        assert local.webhook is not None and local.webhook.url == url
+
+
+async def test_t_me_links_must_carry_start_payloads_a_client_passes_on(fake, bot, ann):
+    fine = "A" * 32 + "z_-0" * 8  # 64 characters
+    await bot.send_message(
+        42,
+        f'Open t.me/iot_home_bot?start={fine}. Or <a href="https://t.me/x_bot?startgroup=home">'
+        "add me</a> (see chat.me/x?start=?? and https://t.me/share/url?url=a%20b)",
+        parse_mode="HTML",
+        reply_markup=_keyboard(
+            InlineKeyboardButton("Go", url=f"https://t.me/iot_home_bot?start={fine}")
+        ),
+    )
+    await bot.send_photo(42, _png(10, 10), caption="https://telegram.me/iot_home_bot?start=ok")
+    bad = [
+        ("start", "x" * 65, "https://t.me/iot_home_bot?start=" + "x" * 65),
+        ("start", "a b", "https://t.me/iot_home_bot?start=a+b"),
+        ("startgroup", "héllo", "https://t.me/iot_home_bot?startgroup=h%C3%A9llo"),
+        ("start", "", "https://t.me/iot_home_bot?start="),
+    ]
+    for name, payload, url in bad:
+        expected = (
+            f'{name} parameter "{payload}" of t.me link "{url}" is not 1-64 characters of '
+            "A-Z, a-z, 0-9, _ and - (a Telegram client would silently drop it)"
+        )
+        button = {"inline_keyboard": [[{"text": "Go", "url": url}]]}
+        sends = [
+            ("sendMessage", {"chat_id": 42, "text": "Go", "reply_markup": button}),
+            ("sendMessage", {"chat_id": 42, "text": f"Open {url}, now"}),
+            (
+                "sendMessage",
+                {
+                    "chat_id": 42,
+                    "text": f'<a href="{html.escape(url)}">Open</a>',
+                    "parse_mode": "HTML",
+                },
+            ),
+            ("sendPhoto", {"chat_id": 42, "photo": "https://example.org/p.png", "caption": url}),
+        ]
+        for method, params in sends:
+            assert await _call(fake, method, params) == _refused(expected), (method, params)
+    shared = "https://t.me/iot_home_bot?start=no!"
+    forward = {"text": "Send", "url": f"https://t.me/share/url?url={quote(shared, safe='')}"}
+    assert await _call(
+        fake,
+        "sendMessage",
+        {"chat_id": 42, "text": "x", "reply_markup": {"inline_keyboard": [[forward]]}},
+    ) == _refused(
+        f'start parameter "no!" of t.me link "{shared}" is not 1-64 characters of '
+        "A-Z, a-z, 0-9, _ and - (a Telegram client would silently drop it)"
+    )
+
+
+async def test_inline_keyboards_take_8_buttons_a_row_and_100_in_all(fake, bot, ann):
+    def rows(*widths: int) -> Markup:
+        return Markup(
+            [
+                [InlineKeyboardButton(f"{r}.{c}", callback_data=f"{r}.{c}") for c in range(w)]
+                for r, w in enumerate(widths)
+            ]
+        )
+
+    sent = await bot.send_message(42, "full", reply_markup=rows(*[8] * 12, 4))  # 100 buttons
+    assert len(fake.messages(42)[-1].all_buttons()) == 100 and sent.reply_markup is not None
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.send_message(42, "wide", reply_markup=rows(2, 9))
+    assert fake.calls()[-1].description == (
+        "Bad Request: reply markup is too long: row 2 of the inline keyboard has 9 buttons, "
+        "at most 8 fit in a row"
+    )
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.send_message(42, "many", reply_markup=rows(*[8] * 12, 5))  # 101 buttons
+    assert fake.calls()[-1].description == "Bad Request: reply markup is too long"
+
+
+async def test_lengths_count_utf16_code_units_after_parsing(fake, bot, ann):
+    emoji = "😀"  # outside the BMP: 2 UTF-16 code units
+    assert (await bot.send_message(42, emoji * 2048)).text == emoji * 2048  # 4096 units
+    html_text = f"<b>{emoji * 2048}</b>"  # the tags are not counted
+    assert (await bot.send_message(42, html_text, parse_mode="HTML")).text == emoji * 2048
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.send_message(42, emoji * 2048 + "x")  # 2049 characters, 4097 units
+    photo = "https://example.org/p.png"
+    assert (await bot.send_photo(42, photo, caption=emoji * 512)).caption == emoji * 512
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_photo(42, photo, caption=emoji * 512 + "x")
+    await bot.send_message(
+        42, "x", reply_markup=_keyboard(InlineKeyboardButton("Go", callback_data="go"))
+    )
+    query_id = await fake.press(ann, fake.messages(42)[-1], "Go")
+    with pytest.raises(BadRequest, match="Message_too_long"):
+        await bot.answer_callback_query(query_id, emoji * 100 + "x")
+    assert await bot.answer_callback_query(query_id, emoji * 100)
+    with pytest.raises(BadRequest, match="Button_data_invalid"):  # callback_data: 1-64 bytes
+        await bot.send_message(
+            42, "x", reply_markup=_keyboard(InlineKeyboardButton("b", callback_data=emoji * 17))
+        )
 
 
 # -- refusals and faults --------------------------------------------------------------------
@@ -289,18 +634,81 @@ async def test_a_delayed_method_times_out_on_the_client(fake, ann):
 # -- media, commands, chats -----------------------------------------------------------------
 
 
+def _png(width: int, height: int) -> bytes:
+    """A PNG's signature and header chunks: all the fake reads of a photo."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    """A JPEG's start, a JFIF segment and a baseline frame header."""
+    jfif = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + jfif + frame + b"\xff\xd9"
+
+
+def _gif(width: int, height: int) -> bytes:
+    return b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00;"
+
+
+def _webp(width: int, height: int) -> bytes:
+    """An extended WEBP's RIFF header and its VP8X chunk (canvas size minus one, 24 bits)."""
+    canvas = (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    body = b"WEBP" + b"VP8X" + struct.pack("<I", 10) + bytes(4) + canvas
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _chart_png() -> bytes:
+    """A real PNG, as the bot draws its charts: 400 × 300."""
+    figure = Figure(figsize=(4, 3), dpi=100)
+    figure.add_subplot().plot([1, 2, 3], [2, 1, 3])
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+async def test_photos_must_be_images_within_telegrams_size_limits(fake, bot, ann):
+    accepted = [
+        (_chart_png(), (400, 300)),
+        (_png(2000, 100), (2000, 100)),  # a ratio of exactly 20
+        (_jpeg(1280, 720), (1280, 720)),
+        (_gif(320, 240), (320, 240)),
+        (_webp(5000, 5000), (5000, 5000)),  # width + height of exactly 10000
+    ]
+    for data, (width, height) in accepted:
+        sent = await bot.send_photo(42, data)
+        assert (sent.photo[-1].width, sent.photo[-1].height) == (width, height)
+    refused = [
+        (b"GIF8 is no image", "IMAGE_PROCESS_FAILED"),
+        (b"\x89PNG fake", "IMAGE_PROCESS_FAILED"),  # PNG's magic, then no header
+        (_png(9000, 1001), "PHOTO_INVALID_DIMENSIONS"),
+        (_jpeg(100, 2001), "PHOTO_INVALID_DIMENSIONS"),
+        (_png(0, 10), "PHOTO_INVALID_DIMENSIONS"),
+        (_png(100, 100) + bytes(10 * 1024 * 1024), "PHOTO_SAVE_FILE_INVALID"),  # over 10 MB
+    ]
+    for data, error in refused:
+        with pytest.raises(BadRequest, match=error.capitalize()):
+            await bot.send_photo(42, data)
+        assert fake.calls()[-1].description == f"Bad Request: {error}"
+    assert await bot.send_document(42, _png(9000, 1001), filename="big.png")  # as a document
+
+
 async def test_uploads_keep_bytes_and_urls_and_file_ids_are_reusable(fake, bot, ann):
+    plan = _png(640, 480)
     photo = await bot.send_photo(
-        42, b"\x89PNG fake", filename="plan.png", caption="<b>Plan</b>", parse_mode="HTML"
+        42, plan, filename="plan.png", caption="<b>Plan</b>", parse_mode="HTML"
     )
     stored = fake.messages(42)[-1].photo
-    assert stored is not None and stored.data == b"\x89PNG fake" and stored.filename == "plan.png"
+    assert stored is not None and stored.data == plan and stored.filename == "plan.png"
     assert photo.caption == "Plan" and photo.caption_entities[0].type == "bold"
-    assert await (await bot.get_file(photo.photo[-1].file_id)).download_as_bytearray() == (
-        b"\x89PNG fake"
-    )
+    assert await (await bot.get_file(photo.photo[-1].file_id)).download_as_bytearray() == (plan)
     await bot.send_photo(42, photo.photo[-1].file_id)
-    assert fake.messages(42)[-1].photo.data == b"\x89PNG fake"
+    assert fake.messages(42)[-1].photo.data == plan
     song = await bot.send_audio(42, "https://example.org/song.mp3", title="Song", duration=30)
     assert song.audio.title == "Song" and fake.messages(42)[-1].audio.url.endswith("song.mp3")
     with pytest.raises(BadRequest, match="Wrong file identifier"):
@@ -335,6 +743,31 @@ async def test_callback_answers_are_kept_and_a_second_answer_is_refused(fake, bo
     with pytest.raises(BadRequest, match="Query is too old"):
         await bot.answer_callback_query(query_id)
     assert sent.message_id == fake.pending_updates[-1]["callback_query"]["message"]["message_id"]
+
+
+async def test_callback_answer_urls_must_open_this_bot_with_a_start_payload(fake, bot, ann):
+    await bot.send_message(
+        42, "x", reply_markup=_keyboard(InlineKeyboardButton("Go", callback_data="go"))
+    )
+    refused = [
+        "https://example.org/game",
+        "https://t.me/TelegramTips",
+        "https://t.me/other_bot?start=abc",
+        "https://t.me/iot_home_bot",
+        "https://t.me/iot_home_bot?start=a.b",
+        "https://t.me/iot_home_bot?startgroup=abc",
+    ]
+    for url in refused:
+        query_id = await fake.press(ann, fake.messages(42)[-1], "Go")
+        with pytest.raises(BadRequest, match="Url_invalid"):
+            await bot.answer_callback_query(query_id, url=url)
+        assert fake.calls()[-1].description == "Bad Request: URL_INVALID"
+        assert fake.callback_answer(query_id) is None
+    for url in ("https://t.me/iot_home_bot?start=fam-1", "t.me/IoT_Home_Bot?start=x_2"):
+        query_id = await fake.press(ann, fake.messages(42)[-1], "Go")
+        assert await bot.answer_callback_query(query_id, url=url)
+        answer = fake.callback_answer(query_id)
+        assert answer is not None and answer.url == url
 
 
 # -- updates --------------------------------------------------------------------------------
@@ -416,6 +849,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.parametrize("fake", [{"allow_local_webhooks": True}], indirect=True)
 async def test_webhook_delivers_with_the_secret_token_and_blocks_polling(fake, bot):
     ann = fake.user(42, "Ann")
     app = _application(fake)

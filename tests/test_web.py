@@ -89,7 +89,7 @@ async def test_webhook_secret_and_updates_reach_the_handlers(
 ) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/hook/updates"
-    async with FakeTelegram() as tg:
+    async with FakeTelegram(allow_local_webhooks=True) as tg:
         settings = dataclasses.replace(
             BotHarness(tg, sandbox, tmp_path).settings,
             webhook_url=url,
@@ -130,7 +130,7 @@ async def test_webhook_secret_and_updates_reach_the_handlers(
 
 async def test_webhook_health_on_a_separate_port(sandbox: Sandbox, tmp_path: Path) -> None:
     port, health_port = _free_port(), _free_port()
-    async with FakeTelegram() as tg:
+    async with FakeTelegram(allow_local_webhooks=True) as tg:
         settings = dataclasses.replace(
             BotHarness(tg, sandbox, tmp_path).settings,
             webhook_url=f"http://127.0.0.1:{port}/telegram",
@@ -169,7 +169,7 @@ def test_health_and_webhook_path_settings() -> None:
 async def test_run_serves_until_stopped(sandbox: Sandbox, tmp_path: Path, mode: str) -> None:
     """What `python -m bot run` does after reading the configuration, in both modes."""
     port = _free_port()
-    async with FakeTelegram() as tg:
+    async with FakeTelegram(allow_local_webhooks=mode == "webhook") as tg:
         settings = BotHarness(tg, sandbox, tmp_path).settings
         if mode == "webhook":
             settings = dataclasses.replace(

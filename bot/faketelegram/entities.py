@@ -7,9 +7,10 @@ its byte offset, and whitespace trimmed from both ends of the result.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 Entity = dict[str, Any]
 
@@ -32,6 +33,31 @@ _ENTITY_TYPES = {
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
+# The MessageEntity types of Bot API 10.0; a bot may send any of them as explicit entities.
+ENTITY_TYPES = frozenset(
+    {
+        "mention",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+        "url",
+        "email",
+        "phone_number",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+        "date_time",
+    }
+)
 _NAMED_REFERENCES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _UNQUOTED_VALUE = re.compile(r"[A-Za-z0-9.\-]*")
 _BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])")
@@ -68,6 +94,40 @@ def trimmed(text: str, entities: tuple[Entity, ...] | list[Entity] = ()) -> Form
         if last > first:
             kept.append({**entity, "offset": first - start, "length": last - first})
     return FormattedText(body, tuple(kept))
+
+
+def explicit_entities(text: str, entities: Any) -> list[Entity]:
+    """Entities sent as JSON with a text: known types, each within the text (in UTF-16 units).
+
+    Telegram cuts or drops an entity that runs past the text without a word; the fake refuses
+    it, as it refuses a type it does not know. Raises EntityParseError.
+    """
+    if not isinstance(entities, list):
+        raise EntityParseError("entities must be an Array")
+    length = utf16_length(text)
+    checked: list[Entity] = []
+    for number, entity in enumerate(entities):
+        if not isinstance(entity, dict):
+            raise EntityParseError(f"entity {number} must be an Object")
+        kind, offset, size = entity.get("type"), entity.get("offset"), entity.get("length")
+        if kind not in ENTITY_TYPES:
+            raise EntityParseError(f"Unsupported entity type {json.dumps(kind)}")
+        if not _is_count(offset) or not _is_count(size) or size == 0:
+            raise EntityParseError(
+                f"entity {number} ({kind}) needs an Integer offset of 0 or more "
+                "and an Integer length of 1 or more"
+            )
+        if offset + size > length:
+            raise EntityParseError(
+                f"entity {number} ({kind} at offset {offset}, length {size}) runs past the "
+                f"end of the text, which is {length} UTF-16 code units long"
+            )
+        checked.append(dict(entity))
+    return checked
+
+
+def _is_count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def bot_command_entities(text: str) -> tuple[Entity, ...]:

@@ -37,8 +37,15 @@ class FakeTelegram(BotApiServer):
         limits: RateLimits | None = None,
         *,
         bot_name: str = "IoT Home",
+        allow_local_webhooks: bool = False,
     ):
-        super().__init__(token, bot_username, limits, bot_name=bot_name)
+        super().__init__(
+            token,
+            bot_username,
+            limits,
+            bot_name=bot_name,
+            allow_local_webhooks=allow_local_webhooks,
+        )
         self._read: dict[int, int] = {}  # per chat: how many bot events next_message returned
 
     # -- users and what they do ------------------------------------------------------------

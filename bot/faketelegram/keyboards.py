@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.faketelegram.links import check_start_payloads
 from bot.faketelegram.protocol import ApiError, bad_request
 
 MAX_BUTTONS = 100
+MAX_ROW_BUTTONS = 8
 MAX_CALLBACK_DATA_BYTES = 64
 _ACTIONS = (
     "callback_data",
@@ -89,6 +91,12 @@ def _parse_inline(rows: Any) -> Keyboard:
         raise bad_request('can\'t parse inline keyboard: field "inline_keyboard" must be an Array')
     if sum(len(row) for row in rows) > MAX_BUTTONS:
         raise bad_request("reply markup is too long")
+    for number, row in enumerate(rows, start=1):
+        if len(row) > MAX_ROW_BUTTONS:
+            raise bad_request(
+                f"reply markup is too long: row {number} of the inline keyboard has {len(row)} "
+                f"buttons, at most {MAX_ROW_BUTTONS} fit in a row"
+            )
     return tuple(
         tuple(_parse_button(raw, row_number, col) for col, raw in enumerate(row))
         for row_number, row in enumerate(rows)
@@ -116,6 +124,7 @@ def _parse_button(raw: Any, row: int, col: int) -> Button:
     if action == "url":
         if not isinstance(value, str) or not _is_button_url(value):
             raise bad_request("BUTTON_URL_INVALID")
+        check_start_payloads(value)
         return Button(text, row, col, action, value)
     return Button(text, row, col, action, json.dumps(value, sort_keys=True))
 

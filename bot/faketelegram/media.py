@@ -7,11 +7,30 @@ import posixpath
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.faketelegram.images import ImageSize, image_size
 from bot.faketelegram.keyboards import parse_reply_markup
 from bot.faketelegram.messages import MAX_CAPTION, reply_target
 from bot.faketelegram.protocol import Params, Upload, bad_request
 from bot.faketelegram.state import Media
 from bot.faketelegram.world import Handler, World, formatted
+
+# Telegram's limits for a photo (a bigger or odder image must go as a document).
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10_000  # width + height
+MAX_PHOTO_RATIO = 20  # the long side over the short one
+
+
+def _photo_size(data: bytes) -> ImageSize:
+    """The size of an uploaded photo, refusing one Telegram takes only as a document."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise bad_request("PHOTO_SAVE_FILE_INVALID")
+    size = image_size(data)
+    if size is None:
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    short, long = sorted((size.width, size.height))
+    if short < 1 or short + long > MAX_PHOTO_SIDES or long > MAX_PHOTO_RATIO * short:
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    return size
 
 
 def _media(world: World, kind: str, source: Upload | str, params: Params) -> Media:
@@ -25,6 +44,9 @@ def _media(world: World, kind: str, source: Upload | str, params: Params) -> Med
     if isinstance(source, Upload):
         if not source.data:
             raise bad_request("file must be non-empty")
+        if kind == "photo":
+            size = _photo_size(source.data)
+            extras = {"width": size.width, "height": size.height}
         file_id, unique_id = world.new_file_ids(kind)
         return Media(
             kind,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bot.faketelegram.entities import utf16_length
 from bot.faketelegram.keyboards import Keyboard, parse_reply_markup
-from bot.faketelegram.protocol import Params, bad_request
+from bot.faketelegram.links import opens_bot_with_payload
+from bot.faketelegram.protocol import Params, bad_request, parse_boolean
 from bot.faketelegram.state import CallbackAnswer, Message, TestChat
 from bot.faketelegram.world import Handler, World, formatted, require_message
 
+# In UTF-16 code units, after entity parsing: a character outside the BMP (most emoji) is two.
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_ANSWER = 200
@@ -39,7 +42,8 @@ def reply_target(world: World, chat: TestChat, params: Params) -> int | None:
     """The message_id a new message replies to, from reply_parameters or reply_to_message_id."""
     wanted = params.json("reply_parameters")
     if isinstance(wanted, dict):
-        message_id, lenient = wanted.get("message_id"), wanted.get("allow_sending_without_reply")
+        message_id = wanted.get("message_id")
+        lenient = parse_boolean(wanted.get("allow_sending_without_reply")) or False
     else:
         message_id = params.integer("reply_to_message_id")
         lenient = params.boolean("allow_sending_without_reply")
@@ -168,12 +172,16 @@ async def answer_callback_query(world: World, params: Params) -> bool:
     if query is None or query.answer is not None:
         raise bad_request(_QUERY_INVALID)
     text = params.text("text")
-    if text is not None and len(text) > MAX_CALLBACK_ANSWER:
+    if text is not None and utf16_length(text) > MAX_CALLBACK_ANSWER:
         raise bad_request("MESSAGE_TOO_LONG")
+    url = params.text("url")
+    # Telegram opens only a game's URL (games are not modelled) or t.me/<this bot>?start=...
+    if url is not None and not opens_bot_with_payload(url, world.bot_username):
+        raise bad_request("URL_INVALID")
     query.answer = CallbackAnswer(
         text=text,
         show_alert=params.boolean("show_alert"),
-        url=params.text("url"),
+        url=url,
         cache_time=params.integer("cache_time") or 0,
     )
     return True

@@ -53,6 +53,25 @@ def too_many_requests(retry_after: int) -> ApiError:
     return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
 
 
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+
+
+def parse_boolean(value: Any) -> bool | None:
+    """A Boolean as Telegram takes it: true/false, or 1/0, native or as text; None if not one."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return _BOOLEANS.get(value.lower())
+    return None
+
+
+def not_boolean(value: Any) -> str:
+    """The end of the refusal of a value that is not a Boolean."""
+    return f"must be of type Boolean (true or false, 1 or 0), not {json.dumps(value)}"
+
+
 @dataclass(frozen=True)
 class Upload:
     """A file sent as a multipart part."""
@@ -100,6 +119,17 @@ class Params:
         """Whether the parameter was sent at all."""
         return name in self._values or name in self._uploads
 
+    def names(self) -> list[str]:
+        """Every parameter name sent, values and uploaded parts alike."""
+        return [*self._values, *(name for name in self._uploads if name not in self._values)]
+
+    def attached(self, name: str) -> bool:
+        """Whether `name` is an uploaded part some value refers to as attach://name."""
+        reference = f"attach://{name}"
+        return name in self._uploads and any(
+            isinstance(value, str) and reference in value for value in self._values.values()
+        )
+
     def text(self, name: str) -> str | None:
         """A string parameter; numbers sent in JSON are given back as their text."""
         value = self._values.get(name)
@@ -136,11 +166,14 @@ class Params:
             return None
 
     def boolean(self, name: str) -> bool:
-        """A boolean parameter; absent means false."""
+        """A boolean parameter; absent means false, anything but true/false or 1/0 is refused."""
         value = self._values.get(name)
-        if isinstance(value, str):
-            return value.lower() in ("true", "1")
-        return bool(value)
+        if value is None:
+            return False
+        parsed = parse_boolean(value)
+        if parsed is None:
+            raise bad_request(f'parameter "{name}" {not_boolean(value)}')
+        return parsed
 
     def json(self, name: str) -> Any:
         """A structured parameter (reply_markup, commands, scope, ...), decoded from its JSON text."""

@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from bot.faketelegram import botinfo, media, messages
+from bot.faketelegram import botinfo, media, messages, schema
 from bot.faketelegram.protocol import ApiError, Params, too_many_requests
 from bot.faketelegram.ratelimit import RateLimits
 from bot.faketelegram.state import ApiCall
@@ -55,6 +55,10 @@ _METHODS: dict[str, tuple[str, Handler]] = {
     for name, handler in table.items()
 }
 
+# Every method the fake answers has its parameter list, so no method escapes the name check.
+if set(_METHODS) != {name.lower() for name in schema.METHODS}:
+    raise RuntimeError("schema.METHODS does not list the methods the fake answers")
+
 
 @dataclass
 class _Fault:
@@ -77,7 +81,12 @@ class _Fault:
 
 
 class BotApiServer:
-    """A Bot API server on 127.0.0.1 that python-telegram-bot talks to as if it were Telegram."""
+    """A Bot API server on 127.0.0.1 that python-telegram-bot talks to as if it were Telegram.
+
+    Like Telegram, it takes webhooks only on public HTTPS URLs on ports 443, 80, 88 and 8443;
+    allow_local_webhooks=True makes it take any URL, as a local Bot API server (--local) does,
+    which a test needs to have updates POSTed to a server on loopback.
+    """
 
     def __init__(
         self,
@@ -86,8 +95,11 @@ class BotApiServer:
         limits: RateLimits | None = None,
         *,
         bot_name: str = "IoT Home",
+        allow_local_webhooks: bool = False,
     ):
-        self._world = World(token, bot_username, bot_name, limits)
+        self._world = World(
+            token, bot_username, bot_name, limits, allow_local_webhooks=allow_local_webhooks
+        )
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._runner: web.AppRunner | None = None
@@ -201,6 +213,7 @@ class BotApiServer:
                 raise fault
             if handler is None:
                 raise ApiError(404, "Not Found")
+            schema.check_request(method, params)
             result = await handler(self._world, params)
             call = ApiCall(method, params.for_log(), ok=True, result=result)
             body, status = {"ok": True, "result": result}, 200

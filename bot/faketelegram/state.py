@@ -82,6 +82,8 @@ class Media:
     duration: int = 0
     title: str | None = None
     performer: str | None = None
+    width: int | None = None  # of an uploaded photo, read from its header
+    height: int | None = None
 
     def to_json(self) -> Any:
         """The PhotoSize list, Audio or Document object of a Message."""
@@ -89,7 +91,7 @@ class Media:
         if self.data is not None:
             base["file_size"] = len(self.data)
         if self.kind == "photo":
-            return [{**base, "width": 800, "height": 600}]
+            return [{**base, "width": self.width or 800, "height": self.height or 600}]
         for name in ("mime_type", "title", "performer"):
             if getattr(self, name) is not None:
                 base[name] = getattr(self, name)

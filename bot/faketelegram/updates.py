@@ -4,19 +4,53 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
+import json
 import logging
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from bot.faketelegram.protocol import ApiError, Params, bad_request
 
 _LOGGER = logging.getLogger(__name__)
+# The kinds of Update in Bot API 10.0, the names allowed_updates may list.
+UPDATE_TYPES = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "guest_message",
+        "message_reaction",
+        "message_reaction_count",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+        "managed_bot",
+    }
+)
 # Telegram's default when the bot never chose: everything but these three.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+_WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _RETRY_FIRST, _RETRY_MAX = 0.05, 1.0  # the fake retries failed deliveries quickly
 
@@ -33,11 +67,24 @@ class Webhook:
     last_error_message: str | None = None
 
 
+def _reserved_address(host: str) -> str | None:
+    """The address a webhook host stands for when it is not a public one (loopback, private...)."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return None  # a host name; the fake resolves nothing
+    return None if address.is_global else str(address)
+
+
 class UpdateFeed:
     """The queue of updates, shared by both ways Telegram delivers them."""
 
-    def __init__(self, changed: asyncio.Condition):
+    def __init__(self, changed: asyncio.Condition, *, allow_local_webhooks: bool = False):
         self._changed = changed
+        self._allow_local_webhooks = allow_local_webhooks
         self.pending: list[dict[str, Any]] = []
         self.allowed_updates: list[str] = []
         self.webhook: Webhook | None = None
@@ -73,6 +120,13 @@ class UpdateFeed:
         if allowed is not None:
             if not isinstance(allowed, list):
                 raise bad_request("can't parse allowed_updates JSON array")
+            for kind in allowed:
+                # Telegram drops a name it does not know; a misspelt one would lose those updates
+                if kind not in UPDATE_TYPES:
+                    raise bad_request(
+                        f"unknown update type {json.dumps(kind)} in allowed_updates "
+                        "(Telegram would silently ignore it)"
+                    )
             self.allowed_updates = [str(kind) for kind in allowed]
 
     async def _notify(self) -> None:
@@ -129,8 +183,7 @@ class UpdateFeed:
         url = params.text("url") or ""
         if not url:
             return await self.delete_webhook(params)
-        if not url.startswith(("https://", "http://")):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self._check_webhook_url(url, params.text("ip_address"))
         secret = params.text("secret_token")
         if secret is not None and not _SECRET_TOKEN.fullmatch(secret):
             raise bad_request("bad webhook: Secret token contains unallowed characters")
@@ -145,6 +198,30 @@ class UpdateFeed:
         )
         self._ensure_delivery()
         return True
+
+    def _check_webhook_url(self, url: str, ip_address: str | None) -> None:
+        """Refuse a URL Telegram cannot or will not POST to (a local server takes any URL)."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        local = self._allow_local_webhooks
+        if scheme != "https" and not (local and scheme == "http"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        try:
+            port = parts.port
+        except ValueError:
+            raise bad_request("bad webhook: Wrong port number specified in the URL") from None
+        if not parts.hostname:
+            raise bad_request("bad webhook: Failed to resolve host: Name or service not known")
+        if local:
+            return
+        if (port or 443) not in _WEBHOOK_PORTS:
+            raise bad_request(
+                "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+            )
+        for host in (parts.hostname, ip_address):
+            reserved = _reserved_address(host) if host else None
+            if reserved is not None:
+                raise bad_request(f"bad webhook: IP address {reserved} is reserved")
 
     async def delete_webhook(self, params: Params) -> bool:
         """deleteWebhook: back to getUpdates."""

@@ -9,7 +9,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.faketelegram.entities import EntityParseError, FormattedText, parse_html, trimmed
+from bot.faketelegram.entities import (
+    EntityParseError,
+    FormattedText,
+    explicit_entities,
+    parse_html,
+    trimmed,
+    utf16_length,
+)
+from bot.faketelegram.links import check_links_in_text
 from bot.faketelegram.protocol import Params, bad_request, forbidden
 from bot.faketelegram.ratelimit import FloodControl, RateLimits
 from bot.faketelegram.state import ApiCall, CallbackQuery, Media, Message, TestChat, TestUser
@@ -19,7 +27,15 @@ from bot.faketelegram.updates import UpdateFeed
 class World:
     """Everything the fake knows: the bot, users, chats and messages, calls, queries, commands."""
 
-    def __init__(self, token: str, bot_username: str, bot_name: str, limits: RateLimits | None):
+    def __init__(
+        self,
+        token: str,
+        bot_username: str,
+        bot_name: str,
+        limits: RateLimits | None,
+        *,
+        allow_local_webhooks: bool = False,
+    ):
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
@@ -34,7 +50,7 @@ class World:
         self.bot_events: dict[int, list[Message]] = {}  # snapshots of each send/edit, per chat
         self.flood = FloodControl(limits) if limits is not None else None
         self.changed = asyncio.Condition()
-        self.updates = UpdateFeed(self.changed)
+        self.updates = UpdateFeed(self.changed, allow_local_webhooks=allow_local_webhooks)
         self._file_numbers = itertools.count(1)
 
     async def notify(self) -> None:
@@ -114,24 +130,28 @@ def formatted(
     source = params.text(text_name)
     if source is None:
         return FormattedText(""), None
-    mode = (params.text("parse_mode") or "").lower()
-    explicit = params.json(entities_name)
-    if explicit:
-        result = trimmed(source, [dict(entity) for entity in explicit])
-    elif mode == "html":
-        try:
-            result = parse_html(source)
-        except EntityParseError as err:
-            raise bad_request(f"can't parse entities: {err}") from None
-    elif mode in ("markdown", "markdownv2"):
-        raise bad_request("unsupported parse_mode (the fake Telegram implements HTML only)")
-    elif mode:
-        raise bad_request("unsupported parse_mode")
-    else:
-        result = trimmed(source)
-    if len(result.text) > limit:
+    try:
+        result = _parse(
+            source, (params.text("parse_mode") or "").lower(), params.json(entities_name)
+        )
+    except EntityParseError as err:
+        raise bad_request(f"can't parse entities: {err}") from None
+    if utf16_length(result.text) > limit:  # Telegram counts UTF-16 code units, as in entities
         raise bad_request(too_long)
+    check_links_in_text(result.text, result.entities)
     return result, source
+
+
+def _parse(source: str, mode: str, explicit: Any) -> FormattedText:
+    if explicit:  # entities sent with the text: Telegram ignores parse_mode then
+        return trimmed(source, explicit_entities(source, explicit))
+    if mode == "html":
+        return parse_html(source)
+    if mode in ("markdown", "markdownv2"):
+        raise bad_request("unsupported parse_mode (the fake Telegram implements HTML only)")
+    if mode:
+        raise bad_request("unsupported parse_mode")
+    return trimmed(source)
 
 
 def require_message(world: World, chat: TestChat, params: Params, missing: str) -> Message:

@@ -130,7 +130,7 @@ async def test_webhook_mode_with_secret_token(sandbox: Sandbox, tmp_path: Path) 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with FakeTelegram() as tg:
+    async with FakeTelegram(allow_local_webhooks=True) as tg:
         harness = BotHarness(tg, sandbox, tmp_path)
         settings = dataclasses.replace(
             harness.settings,
