@@ -19,7 +19,7 @@ from telegram.warnings import PTBUserWarning
 from bot import commands
 from bot.accounts import NotLinked
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.handlers.login_steps import (
+from bot.handlers.account.login import (
     IDENTITY,
     IDENTITY_KEY,
     PASSWORD,
