@@ -29,12 +29,9 @@ from bot.handlers import (
     account,
     alerts,
     automations,
-    device_history,
-    device_manage,
     devices,
     errors,
     family,
-    firmware,
     general,
     inbox,
     music,
@@ -43,6 +40,9 @@ from bot.handlers import (
     sharing,
     timers,
 )
+from bot.handlers.devices import firmware
+from bot.handlers.devices import history as device_history
+from bot.handlers.devices import manage as device_manage
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
 from bot.metrics import EXTRAS_KEY as METRICS_KEY

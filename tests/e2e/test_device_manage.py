@@ -9,7 +9,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.faketelegram import Message, TestUser
-from bot.handlers import firmware
+from bot.handlers.devices import firmware
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
 from bot.sandbox.state import ShareGrant

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from bot.callbacks import Callback
 from bot.charts import LineChart, render_png
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.handlers.device_manage import edit, load_device, user_id_of
+from bot.handlers.devices.manage import edit, load_device, user_id_of
 from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.template import DataTemplate, numeric_properties

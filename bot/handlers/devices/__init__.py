@@ -6,10 +6,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import commands
 from bot.context import HomeApplication
-from bot.handlers import device_actions, device_controls, general
-from bot.handlers.device_card import forget_pressed_card, show_card
-from bot.handlers.device_search import open_by_name
-from bot.handlers.devices_list import devices_command
+from bot.handlers import general
+from bot.handlers.devices import actions as device_actions
+from bot.handlers.devices import controls as device_controls
+from bot.handlers.devices.card import forget_pressed_card, show_card
+from bot.handlers.devices.listing import devices_command
+from bot.handlers.devices.search import open_by_name
 from bot.i18n import N_
 
 __all__ = ["register", "show_card"]

@@ -13,9 +13,9 @@ from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
 from bot.device_data import DeviceCard
 from bot.device_lookup import Home
-from bot.handlers.device_card import render_card
-from bot.handlers.device_controls import alert
 from bot.handlers.device_screen import home_of, reply, zone_of
+from bot.handlers.devices.card import render_card
+from bot.handlers.devices.controls import alert
 from bot.i18n import N_, _
 from bot.iot.template import ActionSpec, DataTemplate, InvalidValue
 from bot.routing import expect_text, on_button, on_text

@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.context import HomeContext
 from bot.device_names import looks_like_a_name, match_devices
-from bot.handlers.device_card import show_card
 from bot.handlers.device_screen import home_of, present, user_id_of
+from bot.handlers.devices.card import show_card
 from bot.routing import Buttons
 from bot.views.devices_list import candidates
 
