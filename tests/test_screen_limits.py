@@ -31,7 +31,7 @@ from bot.context import Services
 from bot.device_data import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
 from bot.device_directory import KnownDevice
 from bot.faketelegram.entities import parse_html, utf16_length
-from bot.handlers.music_speakers import Speaker
+from bot.handlers.music.speakers import Speaker
 from bot.iot.models.control import ActionResult
 from bot.iot.models.devices import (
     Device,

@@ -10,7 +10,7 @@ import pytest
 
 from bot.callbacks import Callback, CallbackCodec
 from bot.context import Services
-from bot.handlers.music_speakers import Speaker
+from bot.handlers.music.speakers import Speaker
 from bot.iot.models.music import PLAYABLE_REASONS, Playlist, Song, SongPage, SongUrl
 from bot.routing import Buttons
 from bot.store import Store

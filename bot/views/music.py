@@ -16,7 +16,7 @@ from bot.telegram_limits import clip, fitted, shorten
 from bot.views.paging import page_of, pager
 
 if TYPE_CHECKING:
-    from bot.handlers.music_speakers import Speaker
+    from bot.handlers.music.speakers import Speaker
 
 View = tuple[str, InlineKeyboardMarkup]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from bot.faketelegram import Message, TestUser
-from bot.handlers.music_songs import telegram_can_fetch
-from bot.handlers.music_speakers import PROBE_TTL, MusicMemory, find_speakers, memory
+from bot.handlers.music.songs import telegram_can_fetch
+from bot.handlers.music.speakers import PROBE_TTL, MusicMemory, find_speakers, memory
 from bot.iot.client import IotClient
 from bot.iot.models.music import SongUrl
 from bot.sandbox.demo import PRODUCTS, DemoHome, add_device

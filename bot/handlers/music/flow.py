@@ -9,7 +9,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import HomeContext
-from bot.handlers.music_speakers import Speaker, find_speakers, memory
+from bot.handlers.music.speakers import Speaker, find_speakers, memory
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError, SongPage

@@ -8,8 +8,8 @@ from telegram.ext import CommandHandler
 from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.handlers import music_songs  # noqa: F401  (registers the song-list buttons)
-from bot.handlers.music_flow import (
+from bot.handlers.music import songs as music_songs  # noqa: F401  (registers the song-list buttons)
+from bot.handlers.music.flow import (
     offer_speakers,
     open_list,
     open_menu,
@@ -19,7 +19,7 @@ from bot.handlers.music_flow import (
     use_speaker,
     user_id,
 )
-from bot.handlers.music_speakers import memory
+from bot.handlers.music.speakers import memory
 from bot.i18n import N_, _
 from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
 from bot.views import music as views

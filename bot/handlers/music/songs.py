@@ -10,8 +10,8 @@ from telegram.error import BadRequest
 
 from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
-from bot.handlers.music_flow import active_speaker, open_list, run_kugou, show, user_id
-from bot.handlers.music_speakers import memory
+from bot.handlers.music.flow import active_speaker, open_list, run_kugou, show, user_id
+from bot.handlers.music.speakers import memory
 from bot.i18n import _
 from bot.iot.models.music import Song, SongUrl
 from bot.routing import Buttons, on_button
