@@ -35,7 +35,6 @@ from bot.handlers import (
     inbox,
     music,
     scenes,
-    shared,
     sharing,
     timers,
 )
@@ -43,6 +42,7 @@ from bot.handlers.devices import firmware
 from bot.handlers.devices import history as device_history
 from bot.handlers.devices import manage as device_manage
 from bot.handlers.scenes import automations
+from bot.handlers.sharing import received as shared
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
 from bot.metrics import EXTRAS_KEY as METRICS_KEY

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.faketelegram import Message, TestUser
-from bot.handlers.share_links import PAYLOAD_MAX, ShareLinks
+from bot.handlers.sharing.links import PAYLOAD_MAX, ShareLinks
 from bot.iot import errors
 from bot.sandbox.actions import sharing as sandbox_sharing
 from bot.sandbox.demo import DemoHome

@@ -11,7 +11,7 @@ from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.family.rooms import family_of, typed_name
-from bot.handlers.share_links import explain, link_url, linked_or_say, links
+from bot.handlers.sharing.links import explain, link_url, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.families import Family

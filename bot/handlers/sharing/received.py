@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
-from bot.handlers.share_links import explain, linked_or_say, links
+from bot.handlers.sharing.links import explain, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.sharing import SharedDevice

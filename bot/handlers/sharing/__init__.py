@@ -12,8 +12,8 @@ from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.errors_text import describe
-from bot.handlers.share_links import link_url, links
-from bot.handlers.shared import KIND
+from bot.handlers.sharing.links import link_url, links
+from bot.handlers.sharing.received import KIND
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.devices import Device
