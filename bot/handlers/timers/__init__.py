@@ -170,4 +170,4 @@ def register(app: HomeApplication) -> None:
 
 
 # Importing the builder registers its routes (New timer, edit); they build on timer_list above.
-from bot.handlers import timer_builder  # noqa: E402, F401
+from bot.handlers.timers import builder  # noqa: E402, F401
