@@ -27,7 +27,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.mofile import write_mo
 
-from bot.i18n_catalogs import (
+from bot.i18n.catalogs import (
     DOMAIN,
     SOURCE_LANGUAGE,
     read_catalog,
@@ -52,7 +52,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"  # package data: installs with bot
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"  # package data: installs with bot
 DEFAULT_LANGUAGE = SOURCE_LANGUAGE
 # How each language calls itself in the language menu; Babel's names are a fallback.
 _OWN_NAMES = {"en": "English", "zh_Hans": "简体中文"}
