@@ -10,9 +10,11 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
-# The translations (bot/locales/*.po) install with the package; they compile in memory at start.
+# The translations (locales/*.po) install inside the package as bot/locales/ (setup.py);
+# they compile in memory at start.
+COPY locales ./locales
 # pip and setuptools are only needed to install: the runtime image does without them (-23 MB).
 RUN pip install --no-cache-dir . \
     && pip uninstall -y -q pip setuptools

@@ -27,7 +27,7 @@ def test_catalog_complete() -> None:
     """Every string marked in bot/ has a checked Simplified Chinese translation.
 
     When this fails: run `python -m bot i18n`, translate the listed entries in
-    bot/locales/zh_Hans/LC_MESSAGES/bot.po (and remove their "fuzzy" flag), keeping the {placeholders}.
+    locales/zh_Hans/LC_MESSAGES/bot.po (and remove their "fuzzy" flag), keeping the {placeholders}.
     """
     problems = catalog_problems("zh_Hans")
     assert not problems, "zh_Hans catalog needs work:\n" + "\n".join(problems)
@@ -38,7 +38,7 @@ def _project(root: Path, source: str, zh_po: str | None = None) -> Path:
     (root / "babel.cfg").write_text("[python: bot/**.py]\n")
     (root / "bot" / "feature.py").write_text(textwrap.dedent(source))
     if zh_po is not None:
-        po = root / "bot" / "locales" / "zh_Hans" / "LC_MESSAGES" / "bot.po"
+        po = root / "locales" / "zh_Hans" / "LC_MESSAGES" / "bot.po"
         po.parent.mkdir(parents=True)
         po.write_text(PO_HEADER + textwrap.dedent(zh_po), encoding="utf-8")
     return root
@@ -108,7 +108,7 @@ def test_update_catalogs_adds_new_strings_and_keeps_translations(tmp_path: Path)
 
     written = update_catalogs(root)
 
-    locales = root / "bot" / "locales"
+    locales = root / "locales"
     assert set(written) == {
         locales / "bot.pot",
         locales / "en" / "LC_MESSAGES" / "bot.po",

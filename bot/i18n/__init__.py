@@ -1,4 +1,4 @@
-"""Translations: gettext catalogs from bot/locales/, compiled in memory; one translator per update.
+"""Translations: gettext catalogs from locales/, compiled in memory; one translator per update.
 
 Marking strings: `_("Hello, {name}").format(name=...)` translates with the current translator
 (set per update with `use(translator(...))`); `ngettext(singular, plural, n)` and
@@ -7,9 +7,9 @@ to be translated later with `_(value)`. Placeholders are str.format style (`{nam
 %-style. A comment starting with `TRANSLATORS:` just above a string reaches the translator.
 
 Adding strings: run `python -m bot i18n`, i.e. `update_catalogs()`. It extracts every marked
-string from the sources named in babel.cfg (bot/**.py) into bot/locales/bot.pot and merges it into
-bot/locales/<lang>/LC_MESSAGES/bot.po for every language, keeping existing translations; then
-translate the new (empty or "fuzzy") entries of bot/locales/zh_Hans/LC_MESSAGES/bot.po.
+string from the sources named in babel.cfg (bot/**.py) into locales/bot.pot and merges it into
+locales/<lang>/LC_MESSAGES/bot.po for every language, keeping existing translations; then
+translate the new (empty or "fuzzy") entries of locales/zh_Hans/LC_MESSAGES/bot.po.
 tests/test_i18n.py::test_catalog_complete lists whatever is still missing. There is no compile
 step: the .po files are read with Babel and compiled into memory on first use.
 """
@@ -52,7 +52,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"  # package data: installs with bot
+
+def _locales_dir() -> Path:
+    """locales/ at the top of a checkout (and an editable install), else the wheel's bot/locales/."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "locales"
+    return installed if installed.is_dir() else package.parent / "locales"
+
+
+LOCALES_DIR = _locales_dir()
 DEFAULT_LANGUAGE = SOURCE_LANGUAGE
 # How each language calls itself in the language menu; Babel's names are a fallback.
 _OWN_NAMES = {"en": "English", "zh_Hans": "简体中文"}
@@ -88,7 +96,7 @@ _translators: dict[str, Translator] = {}
 
 
 def load_translations(locales_dir: Path = LOCALES_DIR) -> None:
-    """(Re)compile every bot/locales/<lang>/LC_MESSAGES/bot.po; English always exists."""
+    """(Re)compile every locales/<lang>/LC_MESSAGES/bot.po; English always exists."""
     loaded = {DEFAULT_LANGUAGE: Translator(DEFAULT_LANGUAGE, gettext.NullTranslations())}
     paths = sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     if not paths:

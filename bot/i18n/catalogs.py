@@ -53,12 +53,12 @@ def extract_messages(project_root: Path = PROJECT_ROOT) -> Catalog:
 
 
 def update_catalogs(project_root: Path = PROJECT_ROOT) -> list[Path]:
-    """Extract into bot/locales/bot.pot and merge into every language's .po; returns files written.
+    """Extract into locales/bot.pot and merge into every language's .po; returns files written.
 
     Existing translations are kept; new strings arrive untranslated, changed ones as fuzzy
     suggestions, and strings no longer in the code are dropped.
     """
-    locales_dir = project_root / "bot" / "locales"
+    locales_dir = project_root / "locales"
     template = extract_messages(project_root)
     pot = locales_dir / f"{DOMAIN}.pot"
     if pot.exists():
@@ -77,7 +77,7 @@ def update_catalogs(project_root: Path = PROJECT_ROOT) -> list[Path]:
 
 def catalog_problems(language: str, project_root: Path = PROJECT_ROOT) -> list[str]:
     """Strings in the code that `language` lacks, has only fuzzily, or breaks placeholders of."""
-    path = po_path(project_root / "bot" / "locales", language)
+    path = po_path(project_root / "locales", language)
     catalog = read_catalog(path, language) if path.exists() else _new_catalog(language)
     problems = []
     for wanted in extract_messages(project_root):
