@@ -82,8 +82,8 @@ def rss_kb() -> int:
 async def measure(n: int) -> dict[str, float]:
     from bot.iot.client import IotClient
     from bot.iot.endpoints import Endpoints
-    from bot.iot.push import PushListener, PushSettings, token_provider
-    from bot.iot.push_events import DeviceEvent, Kind
+    from bot.iot.push.events import DeviceEvent, Kind
+    from bot.iot.push.listener import PushListener, PushSettings, token_provider
 
     child = await asyncio.create_subprocess_exec(
         sys.executable,

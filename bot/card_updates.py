@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.context import HomeApplication
-from bot.iot.push_events import DeviceEvent
+from bot.iot.push.events import DeviceEvent
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from bot.accounts import AccountManager, SessionExpired
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.product_cache import ProductCache
-from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
-from bot.iot.push_events import DeviceEvent, Kind
-from bot.iot.push_missed import ProductsWithEvents
-from bot.iot.push_transport import INVALID_TOKEN
+from bot.iot.push.events import DeviceEvent, Kind
+from bot.iot.push.listener import PushListener, PushSettings, Subscription, fetch_subscription
+from bot.iot.push.missed import ProductsWithEvents
+from bot.iot.push.transport import INVALID_TOKEN
 from bot.push_resume import ResumePoints
 from bot.store import Store
 

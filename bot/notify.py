@@ -36,7 +36,7 @@ from bot.card_updates import CardUpdates
 from bot.context import HomeApplication
 from bot.device_directory import DeviceDirectory, KnownDevice
 from bot.i18n import translator, use
-from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.template import SEVERITIES, DataTemplate, EventSpec
 from bot.iot.template_format import raw_text
 from bot.notify_queue import DeliveryQueue, Outgoing, Pacing

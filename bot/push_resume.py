@@ -1,7 +1,7 @@
 """Where every account's push listener left off, kept in SQLite across restarts.
 
 A listener remembers when its socket went down and which events it handed on
-(bot/iot/push_missed.py). Saved here at a clean stop and every minute while running, that lets
+(bot/iot/push/missed.py). Saved here at a clean stop and every minute while running, that lets
 the next start read back the alerts the devices posted while the bot was down (a deploy, a
 crash): each once after a clean stop; after a crash, those from the last minute before it may
 come twice, which beats not at all.

@@ -12,8 +12,8 @@ import pytest
 
 from bot.accounts import AccountManager
 from bot.iot.client import IotClient
-from bot.iot.push import PushSettings
-from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push.events import DeviceEvent, Kind
+from bot.iot.push.listener import PushSettings
 from bot.listeners import ListenerManager
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox

@@ -15,12 +15,12 @@ from websockets.asyncio.server import ServerConnection, serve
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.endpoints import Endpoints
-from bot.iot.push import PushListener, PushSettings, Subscription, fetch_subscription
-from bot.iot.push import token_provider as for_token
-from bot.iot.push_dispatch import Dispatcher, SeenFrames, parse_device_change
-from bot.iot.push_events import DeviceEvent, Kind
-from bot.iot.push_missed import ProductsWithEvents
-from bot.iot.push_transport import reconnect_delay
+from bot.iot.push.dispatch import Dispatcher, SeenFrames, parse_device_change
+from bot.iot.push.events import DeviceEvent, Kind
+from bot.iot.push.listener import PushListener, PushSettings, Subscription, fetch_subscription
+from bot.iot.push.listener import token_provider as for_token
+from bot.iot.push.missed import ProductsWithEvents
+from bot.iot.push.transport import reconnect_delay
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import WS_PATHS, Sandbox
 from bot.sandbox.state import ShareGrant
@@ -728,7 +728,7 @@ async def test_a_refused_socket_path_falls_back_to_the_other(
     async def provider() -> Subscription:
         return Subscription(owner_token, (dev,))
 
-    caplog.set_level(logging.INFO, logger="bot.iot.push_transport")
+    caplog.set_level(logging.INFO, logger="bot.iot.push.transport")
     try:
         listener, events = listen(provider, url=f"ws://127.0.0.1:{port}{configured}")
         assert (await events.next(Kind.PROPERTY)).params == {"b": 1}

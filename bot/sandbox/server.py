@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.iot import signing
-from bot.iot.push_transport import SOCKET_PATHS
+from bot.iot.push.transport import SOCKET_PATHS
 from bot.sandbox import saved as saved_world
 from bot.sandbox.control import SandboxControl, add_control_routes
 from bot.sandbox.faults import Faults

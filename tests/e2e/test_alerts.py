@@ -23,7 +23,7 @@ import pytest
 
 from bot import metrics, notify
 from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUser
-from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push.events import DeviceEvent, Kind
 from bot.notify import Notifier
 from bot.push_wiring import PUSH, notifier_of, start_push, stop_push
 from bot.sandbox.server import Sandbox

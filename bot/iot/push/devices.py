@@ -6,7 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 
 from bot.iot.client import IotClient
-from bot.iot.push_transport import Subscription
+from bot.iot.push.transport import Subscription
 
 DevicesProvider = Callable[[], Awaitable[Subscription]]
 SHARE_PAGE = 100  # AppListUserShareDevices serves at most 100 a page

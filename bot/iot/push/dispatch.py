@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push.events import DeviceEvent, Kind
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The push listener of one account: keeps its websocket subscribed and hands out DeviceEvents.
 
-Transport (opening, requests, heartbeat) is in :mod:`bot.iot.push_transport`, frame parsing and
-subscriber fan-out in :mod:`bot.iot.push_dispatch`, the device list to subscribe in
-:mod:`bot.iot.push_devices`; this module runs the connection's life:
+Transport (opening, requests, heartbeat) is in :mod:`bot.iot.push.transport`, frame parsing and
+subscriber fan-out in :mod:`bot.iot.push.dispatch`, the device list to subscribe in
+:mod:`bot.iot.push.devices`; this module runs the connection's life:
 subscribe, catch up after an outage, heartbeat, reconnect with backoff, give up on a dead token.
 """
 
@@ -18,17 +18,17 @@ from websockets.exceptions import WebSocketException
 
 from bot.iot import errors
 from bot.iot.client import IotClient
-from bot.iot.push_devices import DevicesProvider, fetch_subscription, token_provider
-from bot.iot.push_dispatch import (
+from bot.iot.push.devices import DevicesProvider, fetch_subscription, token_provider
+from bot.iot.push.dispatch import (
     Dispatcher,
     EventCallback,
     MalformedFrame,
     SeenFrames,
     parse_device_change,
 )
-from bot.iot.push_events import DeviceEvent, Kind
-from bot.iot.push_missed import MissedEvents, ProductsWithEvents
-from bot.iot.push_transport import (
+from bot.iot.push.events import DeviceEvent, Kind
+from bot.iot.push.missed import MissedEvents, ProductsWithEvents
+from bot.iot.push.transport import (
     INVALID_TOKEN,
     PushSettings,
     PushSocket,
@@ -74,7 +74,7 @@ class PushListener:
     ) -> None:
         """``clock`` measures outages, ``wall`` dates them for the event history; ``reads`` (a
         gate on history reads) and ``products`` (which products post events) are shared by
-        every account's listener (bot/iot/push_missed.py)."""
+        every account's listener (bot/iot/push/missed.py)."""
         self.settings = settings or PushSettings()
         self.url = url or iot.endpoints.websocket
         self.label = label

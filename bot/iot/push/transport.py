@@ -18,7 +18,7 @@ from websockets.exceptions import InvalidStatus
 log = logging.getLogger(__name__)
 # websockets logs every frame at DEBUG, and the frames carry the AccessToken: its own logger
 # stays at INFO whatever level the bot runs at.
-_WIRE_LOG = logging.getLogger("bot.iot.push.wire")
+_WIRE_LOG = logging.getLogger("bot.iot.push.listener.wire")
 _WIRE_LOG.setLevel(logging.INFO)
 
 INVALID_TOKEN = "InvalidParameterValue.InvalidAccessToken"

@@ -28,7 +28,7 @@ from typing import Any
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.product_cache import ProductCache
-from bot.iot.push_events import DeviceEvent, Kind
+from bot.iot.push.events import DeviceEvent, Kind
 
 log = logging.getLogger(__name__)
 
