@@ -38,7 +38,7 @@ from bot.device_directory import DeviceDirectory, KnownDevice
 from bot.i18n import translator, use
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.template import SEVERITIES, DataTemplate, EventSpec
-from bot.iot.template_format import raw_text
+from bot.iot.template.format import raw_text
 from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
 from bot.outbox import Outbox, OutboxAlert
 from bot.routing import Buttons

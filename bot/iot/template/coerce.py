@@ -10,11 +10,11 @@ from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.iot.template_errors import InvalidValue
-from bot.iot.template_numbers import bounds, fold, number_text, to_decimal, typed_number
+from bot.iot.template.errors import InvalidValue
+from bot.iot.template.numbers import bounds, fold, number_text, to_decimal, typed_number
 
 if TYPE_CHECKING:
-    from bot.iot.template_values import ParamSpec, ValueSpec
+    from bot.iot.template.values import ParamSpec, ValueSpec
 
 # Words a user may type for a bool, besides the template's own mapping names.
 _TRUE_WORDS = frozenset({"1", "on", "true", "yes", "y", "开", "開", "打开", "是"})

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from bot.iot.template_coerce import coerce_fields
-from bot.iot.template_errors import REASONS, InvalidValue
-from bot.iot.template_format import NO_VALUE, raw_text
-from bot.iot.template_numbers import NUMERIC_TYPES
-from bot.iot.template_values import KNOWN_TYPES, ParamSpec, ValueSpec, read_params
+from bot.iot.template.coerce import coerce_fields
+from bot.iot.template.errors import REASONS, InvalidValue
+from bot.iot.template.format import NO_VALUE, raw_text
+from bot.iot.template.numbers import NUMERIC_TYPES
+from bot.iot.template.values import KNOWN_TYPES, ParamSpec, ValueSpec, read_params
 
 __all__ = [
     "KNOWN_TYPES",

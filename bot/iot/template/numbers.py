@@ -7,10 +7,10 @@ import unicodedata
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from bot.iot.template_errors import InvalidValue
+from bot.iot.template.errors import InvalidValue
 
 if TYPE_CHECKING:
-    from bot.iot.template_values import ValueSpec
+    from bot.iot.template.values import ValueSpec
 
 NUMERIC_TYPES = frozenset({"int", "float"})
 _NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")

@@ -9,10 +9,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from bot.iot.template_numbers import number_text, to_decimal
+from bot.iot.template.numbers import number_text, to_decimal
 
 if TYPE_CHECKING:
-    from bot.iot.template_values import ValueSpec
+    from bot.iot.template.values import ValueSpec
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
-from bot.iot.template_coerce import coerce_value
-from bot.iot.template_format import format_value, wire_value
-from bot.iot.template_numbers import NUMERIC_TYPES, clamp_value, places, step_value
+from bot.iot.template.coerce import coerce_value
+from bot.iot.template.format import format_value, wire_value
+from bot.iot.template.numbers import NUMERIC_TYPES, clamp_value, places, step_value
 
 log = logging.getLogger(__name__)
 
