@@ -46,7 +46,7 @@ from bot.context import HomeApplication, Services  # noqa: E402
 from bot.faketelegram import FakeTelegram, RateLimits  # noqa: E402
 from bot.notify import Notifier  # noqa: E402
 from bot.outbox import OutboxAlert  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.storage.store import Store  # noqa: E402
 
 LIMITS = RateLimits(global_per_second=30, global_burst=30, private_per_second=1, private_burst=3)
 _MARK = re.compile(r"Voltage: (\d+) V")

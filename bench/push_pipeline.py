@@ -316,7 +316,7 @@ async def the_bot(
     from bot.heap import HeapKeeper
     from bot.notify_queue import Pacing
     from bot.push_wiring import PUSH, start_push
-    from bot.store import Account
+    from bot.storage.store import Account
 
     accounts = info["accounts"]
     with tempfile.TemporaryDirectory() as data_dir:

@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from bot.iot import errors
 from bot.iot.client import IotClient
-from bot.secrets import register_secret
-from bot.store import Account, Store
+from bot.storage.secrets import register_secret
+from bot.storage.store import Account, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -11,7 +11,7 @@ from datetime import time as clock
 from typing import Any
 
 from bot.alert_format import zone
-from bot.store import Store, UserSettings
+from bot.storage.store import Store, UserSettings
 
 KINDS = ("alert", "fault", "info", "status")  # what /alerts toggles; status = online/offline
 _KIND_OF = {

@@ -50,8 +50,8 @@ from bot.metrics import BotMetrics, count_update
 from bot.persistence import SqlitePersistence
 from bot.push_wiring import start_push, stop_push
 from bot.routing import dispatch_button
-from bot.secrets import TokenCipher, register_secret
-from bot.store import Store
+from bot.storage.secrets import TokenCipher, register_secret
+from bot.storage.store import Store
 from bot.telegram_request import RetryingRateLimiter
 from bot.web import health_server, serving, webhook_server
 

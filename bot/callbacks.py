@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.i18n import N_
-from bot.store import Store
+from bot.storage.store import Store
 
 MAX_BYTES = 64
 _INLINE = "i"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.heap import HeapKeeper
     from bot.iot.client import IotClient
     from bot.sandbox.server import Sandbox
-    from bot.store import Store
+    from bot.storage.store import Store
 
 
 @dataclass

@@ -18,7 +18,7 @@ from bot.iot.push.listener import PushListener, PushSettings, Subscription, fetc
 from bot.iot.push.missed import ProductsWithEvents
 from bot.iot.push.transport import INVALID_TOKEN
 from bot.push_resume import ResumePoints
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.secrets import install_log_redaction
+from bot.storage.secrets import install_log_redaction
 
 # At DEBUG these libraries log whole requests and updates: users' messages (a password being
 # typed in the sign-in conversation) and the bot token in URLs. They never go below these.

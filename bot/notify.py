@@ -42,7 +42,7 @@ from bot.iot.template.format import raw_text
 from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
 from bot.outbox import Outbox, OutboxAlert
 from bot.routing import Buttons
-from bot.store import UserSettings
+from bot.storage.store import UserSettings
 from bot.views.alerts import snooze_keyboard
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store import Store
+from bot.storage.store import Store
 
 KEEP_SECONDS = 7 * 86400  # how long an alert waits for a chat that blocked the bot or vanished
 

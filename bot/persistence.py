@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot
 from telegram.ext import BasePersistence, PersistenceInput
 
-from bot.store import Store
+from bot.storage.store import Store
 
 if TYPE_CHECKING:
     from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from bot.callbacks import (
     NotYourButton,
     StaleCallback,
 )
-from bot.secrets import TokenCipher
-from bot.store import Store
+from bot.storage.secrets import TokenCipher
+from bot.storage.store import Store
 
 DEVICE_NAME_CHARS = string.ascii_letters + string.digits + "_:.-"
 WORST_DEVICE_ID = "ABCDEFGHIJ/" + ("Zz9_:.-" * 7)[:48]

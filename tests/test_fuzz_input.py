@@ -18,8 +18,8 @@ from bot.callbacks import CallbackCodec, CallbackError
 from bot.iot.template import DataTemplate, InvalidValue, ValueSpec
 from bot.sandbox import templates
 from bot.sandbox.server import Sandbox
-from bot.secrets import TokenCipher
-from bot.store import Store
+from bot.storage.secrets import TokenCipher
+from bot.storage.store import Store
 
 # autouse: fails the test when a secret reaches a log line
 from tests.e2e.conftest import no_secrets_in_logs  # noqa: F401

@@ -17,7 +17,7 @@ from bot.iot.push.listener import PushSettings
 from bot.listeners import ListenerManager
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
-from bot.store import Store
+from bot.storage.store import Store
 
 OWNER, FRIEND, NEWCOMER = 101, 202, 303
 SETTINGS = PushSettings(

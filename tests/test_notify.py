@@ -31,7 +31,7 @@ from bot.alert_rules import (
 from bot.faketelegram import FakeTelegram, RateLimits
 from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
 from bot.outbox import Outbox, OutboxAlert
-from bot.store import Store, UserSettings
+from bot.storage.store import Store, UserSettings
 
 # -- texts ---------------------------------------------------------------------------------
 

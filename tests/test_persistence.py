@@ -24,8 +24,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest, RequestData
 
 from bot.persistence import SqlitePersistence
-from bot.secrets import TokenCipher
-from bot.store import Store
+from bot.storage.secrets import TokenCipher
+from bot.storage.store import Store
 
 BOT_TOKEN = "123456:offline-test-token"
 

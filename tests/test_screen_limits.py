@@ -60,7 +60,7 @@ from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
-from bot.store import Account, Store, UserSettings
+from bot.storage.store import Account, Store, UserSettings
 from bot.views import (
     account,
     alerts,

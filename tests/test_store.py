@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import bot.secrets
-from bot.secrets import (
+import bot.storage.secrets
+from bot.storage.migrations import MIGRATIONS, SchemaTooNew
+from bot.storage.secrets import (
     KEY_FILE_NAME,
     SecretRegistry,
     TokenCipher,
@@ -19,8 +20,7 @@ from bot.secrets import (
     redact,
     register_secret,
 )
-from bot.store import Account, Store, UserSettings
-from bot.store_migrations import MIGRATIONS, SchemaTooNew
+from bot.storage.store import Account, Store, UserSettings
 
 
 def _token() -> str:
@@ -246,7 +246,7 @@ def test_tokens_passing_through_the_store_are_masked(
     store.save_account(_account(token=token))
     assert redact(token) == "***"
 
-    monkeypatch.setattr(bot.secrets, "_registry", SecretRegistry())  # as after a restart
+    monkeypatch.setattr(bot.storage.secrets, "_registry", SecretRegistry())  # as after a restart
     assert redact(token) == token
     store.list_accounts()
     assert redact(token) == "***"

@@ -20,7 +20,7 @@ from bot.iot.product_cache import ProductCache
 from bot.iot.template import REASONS, DataTemplate, InvalidValue, ValueSpec
 from bot.routing import Buttons
 from bot.sandbox import templates
-from bot.store import Store
+from bot.storage.store import Store
 from bot.views.device_card import card_view
 from bot.views.device_controls import ASK, CHOICES, STEPPER, TOGGLE, control_for
 from bot.views.device_values import translate_invalid, typed_value, value_hint

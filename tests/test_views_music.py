@@ -13,7 +13,7 @@ from bot.context import Services
 from bot.handlers.music.speakers import Speaker
 from bot.iot.models.music import PLAYABLE_REASONS, Playlist, Song, SongPage, SongUrl
 from bot.routing import Buttons
-from bot.store import Store
+from bot.storage.store import Store
 from bot.views import music as views
 from bot.views import music_song as song_views
 

@@ -18,7 +18,7 @@ from bot.iot.models.timers import EVERY_DAY, NO_DAYS, WORKDAYS, Timer, days_from
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.sandbox import templates
-from bot.store import Store
+from bot.storage.store import Store
 from bot.timer_time import (
     Schedule,
     parse_clock,

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.i18n import _
 from bot.routing import Buttons
-from bot.store import Account
+from bot.storage.store import Account
 from bot.telegram_limits import clip
 
 View = tuple[str, InlineKeyboardMarkup | None]

@@ -13,7 +13,7 @@ from bot.alert_rules import KINDS, Snooze
 from bot.device_directory import KnownDevice
 from bot.i18n import N_, _
 from bot.routing import Buttons
-from bot.store import UserSettings
+from bot.storage.store import UserSettings
 from bot.telegram_limits import clip, fit_lines
 
 View = tuple[str, InlineKeyboardMarkup]

@@ -16,7 +16,7 @@ from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.families import Family
 from bot.routing import Buttons, expect_text, on_button, on_deep_link, on_text
-from bot.secrets import register_secret
+from bot.storage.secrets import register_secret
 from bot.views import family as views
 from bot.views.paging import page_arg
 

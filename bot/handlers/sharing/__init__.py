@@ -20,7 +20,7 @@ from bot.iot.models.devices import Device
 from bot.iot.models.families import Family
 from bot.iot.models.sharing import ShareUser
 from bot.routing import Buttons, expect_text, on_button, on_text
-from bot.secrets import register_secret
+from bot.storage.secrets import register_secret
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 

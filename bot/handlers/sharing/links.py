@@ -24,8 +24,8 @@ from telegram import Message, Update
 
 from bot.context import HomeContext, answer_query
 from bot.errors_text import describe
-from bot.secrets import SecretKeyError
-from bot.store import Store
+from bot.storage.secrets import SecretKeyError
+from bot.storage.store import Store
 from bot.views.sharing import link_first
 
 TABLE = "share_links"

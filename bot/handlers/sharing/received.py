@@ -15,7 +15,7 @@ from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.sharing import SharedDevice
 from bot.routing import Buttons, on_button, on_deep_link
-from bot.secrets import register_secret
+from bot.storage.secrets import register_secret
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 

@@ -2,7 +2,7 @@
 
 Other tables live in the same file and are owned by the module that uses them
 (callbacks.py: callback_payloads, persistence.py: ptb_data / ptb_conversations); their schema is
-created here, by store_migrations.py, so one version number describes the whole file.
+created here, by storage/migrations.py, so one version number describes the whole file.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any, Literal, cast
 
 from sqlite_utils import Database
 
-from bot.secrets import TokenCipher, register_secret
-from bot.store_migrations import migrate
+from bot.storage.migrations import migrate
+from bot.storage.secrets import TokenCipher, register_secret
 
 LoginMethod = Literal["telegram", "password", "token"]
 
@@ -77,7 +77,7 @@ class Store:
     """One SQLite file holding everything the bot remembers; methods are small and synchronous.
 
     Without a `cipher`, tokens are encrypted with a key generated once into the database's
-    directory (see bot.secrets). `default_timezone` is the timezone of users who never set one.
+    directory (see bot.storage.secrets). `default_timezone` is the timezone of users who never set one.
     """
 
     def __init__(
