@@ -41,7 +41,7 @@ from bot.app import build_application, polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import HomeApplication  # noqa: E402
 from bot.faketelegram import FakeTelegram, TestUser  # noqa: E402
-from bot.heap import HeapKeeper  # noqa: E402
+from bot.ops.heap import HeapKeeper  # noqa: E402
 from bot.sandbox.server import Sandbox  # noqa: E402
 
 MIN_PERIOD = 1 / 25  # seconds between the bot's iterations: under AIORateLimiter's 30/s
@@ -185,7 +185,7 @@ async def main(iterations: int, warmup: int, freeze: bool) -> None:
                 bot = Side(tg, tg.user(1001, "Ann"), app, CloudClock(app))
                 echo = Side(tg_echo, tg_echo.user(1001, "Ann"), echo_app)
                 await _link(app, sandbox, bot.user)
-                if freeze:  # as `python -m bot run` does once the bot is up (bot/heap.py)
+                if freeze:  # as `python -m bot run` does once the bot is up (bot/ops/heap.py)
                     HeapKeeper().settle("the bot is up")
                 results = []
                 for scenario in SCENARIOS:

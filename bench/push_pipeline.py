@@ -313,8 +313,8 @@ async def the_bot(
     """The real bot: the storm, the cold first round, and its start-up figures."""
     from bot.app import build_application, polling
     from bot.config import Settings
-    from bot.heap import HeapKeeper
     from bot.notify_queue import Pacing
+    from bot.ops.heap import HeapKeeper
     from bot.push_wiring import PUSH, start_push
     from bot.storage.store import Account
 
@@ -349,7 +349,7 @@ async def the_bot(
                 )
             gc.collect()
             rss = [rss_kb()]  # before the listeners start, with the accounts stored
-            if heap:  # as `python -m bot run` does (bot/heap.py): settled once up, again when
+            if heap:  # as `python -m bot run` does (bot/ops/heap.py): settled once up, again when
                 app.heap_keeper = HeapKeeper()  # every listener has started
                 app.heap_keeper.settle("the bot is up")
             started = time.perf_counter()

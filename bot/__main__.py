@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m bot``."""
     args = _parser().parse_args(argv)
-    from bot import logs
+    from bot.ops import logs
 
     logs.configure(logging.INFO)
     if args.command == "sandbox":

@@ -45,15 +45,15 @@ from bot.handlers.scenes import automations
 from bot.handlers.sharing import received as shared
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
-from bot.metrics import EXTRAS_KEY as METRICS_KEY
-from bot.metrics import BotMetrics, count_update
+from bot.ops.metrics import EXTRAS_KEY as METRICS_KEY
+from bot.ops.metrics import BotMetrics, count_update
+from bot.ops.web import health_server, serving, webhook_server
 from bot.persistence import SqlitePersistence
 from bot.push_wiring import start_push, stop_push
 from bot.routing import dispatch_button
 from bot.storage.secrets import TokenCipher, register_secret
 from bot.storage.store import Store
 from bot.telegram_request import RetryingRateLimiter
-from bot.web import health_server, serving, webhook_server
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ def _is_private(update: Update) -> bool:
 
 @contextlib.asynccontextmanager
 async def webhook(app: HomeApplication) -> AsyncIterator[HomeApplication]:
-    """Run ``app`` in webhook mode inside a running loop, on the bot's own server (bot.web).
+    """Run ``app`` in webhook mode inside a running loop, on the bot's own server (bot.ops.web).
 
     The webhook is set on the way in and left in place on the way out: Telegram keeps the
     updates that arrive while the bot restarts and delivers them when it is back.

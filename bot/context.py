@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from bot.accounts import AccountManager
     from bot.callbacks import CallbackCodec
     from bot.config import Settings
-    from bot.heap import HeapKeeper
     from bot.iot.client import IotClient
+    from bot.ops.heap import HeapKeeper
     from bot.sandbox.server import Sandbox
     from bot.storage.store import Store
 
@@ -39,7 +39,7 @@ class HomeApplication(Application[Any, Any, Any, Any, Any, Any]):
     settings: Settings
     store: Store
     services: Services
-    heap_keeper: HeapKeeper | None = None  # set by ``python -m bot run`` (bot/heap.py)
+    heap_keeper: HeapKeeper | None = None  # set by ``python -m bot run`` (bot/ops/heap.py)
 
 
 class HomeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

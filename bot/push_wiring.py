@@ -15,12 +15,12 @@ from typing import Any
 
 from telegram.ext import ExtBot
 
-from bot import metrics
 from bot.context import HomeApplication
 from bot.device_lookup import product_cache
 from bot.listeners import ListenerManager
 from bot.notify import Notifier
 from bot.notify_queue import Pacing
+from bot.ops import metrics
 from bot.telegram_http import AiohttpRequest
 
 log = logging.getLogger(__name__)

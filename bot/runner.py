@@ -10,11 +10,11 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import logs
 from bot.app import build_application, polling, webhook
 from bot.config import ConfigError, Settings, load
 from bot.context import HomeApplication
-from bot.heap import HeapKeeper
+from bot.ops import logs
+from bot.ops.heap import HeapKeeper
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ async def serve(
 ) -> None:
     """Run ``app`` in the mode its settings choose until ``stop`` is set (or SIGINT/SIGTERM).
 
-    ``settle_heap``: keep the collector's full passes short (:mod:`bot.heap`): the heap is
+    ``settle_heap``: keep the collector's full passes short (:mod:`bot.ops.heap`): the heap is
     settled once the bot is up, again when every push listener has started, then hourly.
     """
     stop = stop or asyncio.Event()

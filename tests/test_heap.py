@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import build_application
 from bot.faketelegram import FakeTelegram
-from bot.heap import HeapKeeper
+from bot.ops.heap import HeapKeeper
 from bot.runner import serve
 from bot.sandbox.server import Sandbox
 from tests.e2e.harness import BotHarness

@@ -10,8 +10,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from telegram import Update
 
-from bot import metrics, web
-from bot.metrics import BotMetrics
+from bot.ops import metrics, web
+from bot.ops.metrics import BotMetrics
 from bot.sandbox.server import Sandbox
 
 # autouse: fails the test when a secret reaches a log line

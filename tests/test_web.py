@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import web
 from bot.app import build_application, webhook
 from bot.config import ConfigError, load
 from bot.faketelegram import FakeTelegram
+from bot.ops import web
 from bot.runner import serve
 from bot.sandbox.server import Sandbox
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import logs
+from bot.ops import logs
 from bot.sandbox.server import Sandbox
 from tests.e2e.harness import BotHarness, running_bot
 

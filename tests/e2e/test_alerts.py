@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import metrics, notify
+from bot import notify
 from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUser
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.notify import Notifier
+from bot.ops import metrics
 from bot.push_wiring import PUSH, notifier_of, start_push, stop_push
 from bot.sandbox.server import Sandbox
 from bot.sandbox.state import ShareGrant

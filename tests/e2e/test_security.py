@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from bot import web
 from bot.faketelegram import FakeTelegram, Message, TestChat, TestUser
+from bot.ops import web
 from bot.routing import PENDING_KEY
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
