@@ -21,7 +21,6 @@ from telegram.ext import (
 )
 
 from bot import commands
-from bot.accounts import AccountManager
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import HomeApplication, HomeContext, Services
@@ -43,6 +42,7 @@ from bot.handlers.devices import history as device_history
 from bot.handlers.devices import manage as device_manage
 from bot.handlers.scenes import automations
 from bot.handlers.sharing import received as shared
+from bot.home.accounts import AccountManager
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
 from bot.ops.metrics import EXTRAS_KEY as METRICS_KEY

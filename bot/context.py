@@ -10,9 +10,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.telegram_limits import MAX_ANSWER, clip
 
 if TYPE_CHECKING:
-    from bot.accounts import AccountManager
     from bot.callbacks import CallbackCodec
     from bot.config import Settings
+    from bot.home.accounts import AccountManager
     from bot.iot.client import IotClient
     from bot.ops.heap import HeapKeeper
     from bot.sandbox.server import Sandbox

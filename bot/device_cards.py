@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from telegram.error import BadRequest, Forbidden
 
-from bot.accounts import NotLinked, SessionExpired
-from bot.device_lookup import Home
+from bot.home.accounts import NotLinked, SessionExpired
+from bot.home.lookup import Home
 from bot.i18n import translator, use
 from bot.iot import errors
 from bot.routing import Buttons

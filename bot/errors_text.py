@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.accounts import NotLinked, SessionExpired
+from bot.home.accounts import NotLinked, SessionExpired
 from bot.i18n import N_, _
 from bot.iot import errors
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from bot.accounts import AccountManager, SessionExpired
+from bot.home.accounts import AccountManager, SessionExpired
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.product_cache import ProductCache

@@ -31,10 +31,10 @@ from bot.alert_format import (
     status_texts,
     zone,
 )
-from bot.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
 from bot.card_updates import CardUpdates
 from bot.context import HomeApplication
-from bot.device_directory import DeviceDirectory, KnownDevice
+from bot.home.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
+from bot.home.directory import DeviceDirectory, KnownDevice
 from bot.i18n import translator, use
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.template import SEVERITIES, DataTemplate, EventSpec

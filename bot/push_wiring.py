@@ -16,7 +16,7 @@ from typing import Any
 from telegram.ext import ExtBot
 
 from bot.context import HomeApplication
-from bot.device_lookup import product_cache
+from bot.home.lookup import product_cache
 from bot.listeners import ListenerManager
 from bot.notify import Notifier
 from bot.notify_queue import Pacing

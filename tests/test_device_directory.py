@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
-from bot import device_directory
-from bot.device_directory import DeviceDirectory
+from bot.home import directory as device_directory
+from bot.home.directory import DeviceDirectory
 
 
 class SlowCloud:

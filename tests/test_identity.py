@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.identity import looks_like_token, masked, parse_identity
+from bot.home.identity import looks_like_token, masked, parse_identity
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.accounts import AccountManager
+from bot.home.accounts import AccountManager
 from bot.iot.client import IotClient
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.push.listener import PushSettings

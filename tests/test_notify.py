@@ -20,7 +20,8 @@ from bot.alert_format import (
     status_texts,
     text_length,
 )
-from bot.alert_rules import (
+from bot.faketelegram import FakeTelegram, RateLimits
+from bot.home.alert_rules import (
     AlertRules,
     in_quiet_hours,
     parse_quiet_hours,
@@ -28,7 +29,6 @@ from bot.alert_rules import (
     toggled,
     wants,
 )
-from bot.faketelegram import FakeTelegram, RateLimits
 from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
 from bot.outbox import Outbox, OutboxAlert
 from bot.storage.store import Store, UserSettings

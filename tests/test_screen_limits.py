@@ -24,14 +24,14 @@ from bot.alert_format import (
     snooze_ended_texts,
     status_texts,
 )
-from bot.alert_rules import Snooze
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
-from bot.device_data import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
-from bot.device_directory import KnownDevice
 from bot.faketelegram.entities import parse_html, utf16_length
 from bot.handlers.music.speakers import Speaker
+from bot.home.alert_rules import Snooze
+from bot.home.cards import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
+from bot.home.directory import KnownDevice
 from bot.iot.models.control import ActionResult
 from bot.iot.models.devices import (
     Device,

@@ -12,8 +12,8 @@ from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
 from bot.device_cards import OpenCards
-from bot.device_data import ALL_ROOMS, DeviceCard, HomeListing
-from bot.device_names import looks_like_a_name, match_devices
+from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
+from bot.home.names import looks_like_a_name, match_devices
 from bot.iot.models.devices import Device, DeviceData, Product, PropertyReading
 from bot.iot.models.families import Family, Room
 from bot.iot.product_cache import ProductCache

@@ -9,7 +9,9 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, TypeHandler
 
 from bot import commands
-from bot.alert_rules import (
+from bot.callbacks import Callback
+from bot.context import HomeApplication, HomeContext, answer_query
+from bot.home.alert_rules import (
     KINDS,
     SNOOZE_CHOICES,
     AlertRules,
@@ -17,9 +19,7 @@ from bot.alert_rules import (
     snooze_until,
     toggled,
 )
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
-from bot.device_directory import DeviceDirectory
+from bot.home.directory import DeviceDirectory
 from bot.i18n import N_, _
 from bot.push_wiring import notifier_of
 from bot.routing import Buttons, expect_text, on_button, on_text

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import HomeContext
-from bot.device_lookup import Home
+from bot.home.lookup import Home
 from bot.views.device_card import user_zone
 
 View = tuple[str, InlineKeyboardMarkup]

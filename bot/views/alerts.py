@@ -9,8 +9,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.alert_format import zone
-from bot.alert_rules import KINDS, Snooze
-from bot.device_directory import KnownDevice
+from bot.home.alert_rules import KINDS, Snooze
+from bot.home.directory import KnownDevice
 from bot.i18n import N_, _
 from bot.routing import Buttons
 from bot.storage.store import UserSettings

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
+from bot.home.timer_time import same_clock, to_local, zone
 from bot.i18n import N_, _
 from bot.iot.models.devices import Device
 from bot.iot.models.scenes import (
@@ -27,7 +28,6 @@ from bot.iot.models.scenes import (
 from bot.iot.template import DataTemplate, PropertySpec
 from bot.routing import Buttons
 from bot.telegram_limits import clip, fitted
-from bot.timer_time import same_clock, to_local, zone
 from bot.views.device_values import number
 from bot.views.paging import on_page, page_of, pager
 from bot.views.timers import china_time, days_text

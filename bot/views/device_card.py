@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.device_data import DeviceCard
+from bot.home.cards import DeviceCard
 from bot.i18n import _
 from bot.iot.models.control import ActionResult
 from bot.iot.template import ActionSpec, DataTemplate, ParamSpec, PropertySpec, numeric_properties

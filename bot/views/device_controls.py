@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.device_data import DeviceCard
+from bot.home.cards import DeviceCard
 from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
 from bot.routing import Buttons

@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.device_data import ALL_ROOMS, DEFAULT_ROOM, DeviceMatch, HomeListing
+from bot.home.cards import ALL_ROOMS, DEFAULT_ROOM, DeviceMatch, HomeListing
 from bot.i18n import _, ngettext
 from bot.iot.models.devices import Device
 from bot.iot.models.families import Family

@@ -8,6 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.home.timer_time import Schedule, is_once, same_clock, to_cloud, to_local, utc_offset, zone
 from bot.i18n import N_, _
 from bot.iot.models.timers import (
     EVERY_DAY,
@@ -20,7 +21,6 @@ from bot.iot.models.timers import (
 from bot.iot.template import DataTemplate
 from bot.routing import Buttons
 from bot.telegram_limits import clip, fit_joined, fitted
-from bot.timer_time import Schedule, is_once, same_clock, to_cloud, to_local, utc_offset, zone
 from bot.views.paging import on_page, page_of, pager
 from bot.views.setting_picker import setting_text
 

@@ -85,7 +85,7 @@ async def test_expired_password_token_tells_the_user_once(
     account_before = bot.app.services.store.get_account(306)  # type: ignore[union-attr]
     sandbox.control.expire_tokens(token=account_before.token)  # type: ignore[union-attr]
     accounts = bot.app.services.accounts  # type: ignore[union-attr]
-    from bot.accounts import SessionExpired
+    from bot.home.accounts import SessionExpired
 
     with pytest.raises(SessionExpired) as first:
         await accounts.run(306, bot.app.services.iot.get_user)  # type: ignore[union-attr]

@@ -17,7 +17,6 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import commands
-from bot.accounts import NotLinked
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.account.login import (
     IDENTITY,
@@ -31,6 +30,7 @@ from bot.handlers.account.login import (
     got_token,
     with_telegram,
 )
+from bot.home.accounts import NotLinked
 from bot.i18n import N_, _
 from bot.routing import Buttons, cancel_text, deep_link, route_is
 from bot.views import account as views

@@ -11,8 +11,8 @@ from telegram.ext import ConversationHandler
 
 from bot.context import HomeContext, answer_query
 from bot.errors_text import describe
+from bot.home.identity import looks_like_token, masked, parse_identity
 from bot.i18n import _
-from bot.identity import looks_like_token, masked, parse_identity
 from bot.iot import errors
 from bot.views import account as views
 

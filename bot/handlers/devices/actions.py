@@ -11,11 +11,11 @@ from telegram import Update
 
 from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
-from bot.device_data import DeviceCard
-from bot.device_lookup import Home
 from bot.handlers.device_screen import home_of, reply, zone_of
 from bot.handlers.devices.card import render_card
 from bot.handlers.devices.controls import alert
+from bot.home.cards import DeviceCard
+from bot.home.lookup import Home
 from bot.i18n import N_, _
 from bot.iot.template import ActionSpec, DataTemplate, InvalidValue
 from bot.routing import expect_text, on_button, on_text

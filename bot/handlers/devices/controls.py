@@ -15,10 +15,10 @@ from telegram import Update
 
 from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
-from bot.device_data import DeviceCard
-from bot.device_lookup import Home
 from bot.handlers.device_screen import home_of, present, reply, user_id_of, zone_of
 from bot.handlers.devices.card import render_card
+from bot.home.cards import DeviceCard
+from bot.home.lookup import Home
 from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
 from bot.routing import Buttons, expect_text, on_button, on_text

@@ -10,10 +10,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
-from bot.accounts import NotLinked, SessionExpired
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.devices.manage import edit, load_device, refuse, user_id_of
+from bot.home.accounts import NotLinked, SessionExpired
 from bot.i18n import _, current, translator, use
 from bot.iot import errors
 from bot.iot.models.devices import Device

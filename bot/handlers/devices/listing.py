@@ -10,8 +10,8 @@ from telegram import Update
 
 from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
-from bot.device_data import ALL_ROOMS, DEFAULT_ROOM
 from bot.handlers.device_screen import home_of, present, user_id_of
+from bot.home.cards import ALL_ROOMS, DEFAULT_ROOM
 from bot.i18n import _
 from bot.routing import Buttons, on_button
 from bot.views import devices_list as views

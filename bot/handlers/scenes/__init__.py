@@ -11,8 +11,8 @@ from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext
 from bot.errors_text import describe
-from bot.handlers.home_data import View, all_scenes, family_id, show
 from bot.handlers.scenes import builder as scene_builder  # noqa: F401  (registers the New scene routes)
+from bot.home.catalogue import View, all_scenes, family_id, show
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import Scene

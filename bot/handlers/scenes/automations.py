@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext
-from bot.handlers.home_data import (
+from bot.home.catalogue import (
     View,
     all_scenes,
     catalogue,

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.callbacks import Callback
 from bot.context import HomeContext, answer_query
 from bot.errors_text import describe
-from bot.handlers.home_data import Catalogue, View, catalogue, family_id, show
+from bot.home.catalogue import Catalogue, View, catalogue, family_id, show
 from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionDelay, ActionDevice, SceneAction

@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot import commands
 from bot.callbacks import Callback
 from bot.context import HomeApplication, HomeContext
-from bot.handlers.home_data import View, catalogue, family_id, now, show, user_zone
+from bot.home.catalogue import View, catalogue, family_id, now, show, user_zone
 from bot.i18n import N_, _
 from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.accounts import AccountManager, NotLinked, SessionExpired
+from bot.home.accounts import AccountManager, NotLinked, SessionExpired
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.template import DataTemplate

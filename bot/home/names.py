@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from bot.device_data import DeviceMatch
+from bot.home.cards import DeviceMatch
 from bot.iot.models.devices import Device
 
 MAX_NAME_LENGTH = 64  # longer text is a sentence, not a device name

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
 from bot.context import Services
-from bot.device_data import ALL_ROOMS, DeviceCard, HomeListing
+from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
 from bot.iot import errors
 from bot.iot.models.devices import Device, DeviceData, Product
 from bot.iot.models.families import Family, Room
