@@ -313,9 +313,9 @@ async def the_bot(
     """The real bot: the storm, the cold first round, and its start-up figures."""
     from bot.app import build_application, polling
     from bot.config import Settings
-    from bot.notify_queue import Pacing
+    from bot.notify.queue import Pacing
+    from bot.notify.wiring import PUSH, start_push
     from bot.ops.heap import HeapKeeper
-    from bot.push_wiring import PUSH, start_push
     from bot.storage.store import Account
 
     accounts = info["accounts"]

@@ -45,11 +45,11 @@ from bot.handlers.sharing import received as shared
 from bot.home.accounts import AccountManager
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
+from bot.notify.wiring import start_push, stop_push
 from bot.ops.metrics import EXTRAS_KEY as METRICS_KEY
 from bot.ops.metrics import BotMetrics, count_update
 from bot.ops.web import health_server, serving, webhook_server
 from bot.persistence import SqlitePersistence
-from bot.push_wiring import start_push, stop_push
 from bot.routing import dispatch_button
 from bot.storage.secrets import TokenCipher, register_secret
 from bot.storage.store import Store

@@ -14,7 +14,7 @@ from bot.home.accounts import AccountManager
 from bot.iot.client import IotClient
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.push.listener import PushSettings
-from bot.listeners import ListenerManager
+from bot.notify.listeners import ListenerManager
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
 from bot.storage.store import Store

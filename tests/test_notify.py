@@ -11,15 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import Bot
 
-from bot.alert_format import (
-    MAX_TEXT,
-    compact_number,
-    digest_text,
-    event_texts,
-    fit_digest,
-    status_texts,
-    text_length,
-)
 from bot.faketelegram import FakeTelegram, RateLimits
 from bot.home.alert_rules import (
     AlertRules,
@@ -29,8 +20,17 @@ from bot.home.alert_rules import (
     toggled,
     wants,
 )
-from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
-from bot.outbox import Outbox, OutboxAlert
+from bot.notify.outbox import Outbox, OutboxAlert
+from bot.notify.queue import DeliveryQueue, Outgoing, Pacing
+from bot.notify.texts import (
+    MAX_TEXT,
+    compact_number,
+    digest_text,
+    event_texts,
+    fit_digest,
+    status_texts,
+    text_length,
+)
 from bot.storage.store import Store, UserSettings
 
 # -- texts ---------------------------------------------------------------------------------

@@ -17,13 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import InlineKeyboardMarkup
 
-from bot.alert_format import (
-    digest_text,
-    event_texts,
-    fit_digest,
-    snooze_ended_texts,
-    status_texts,
-)
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
@@ -58,6 +51,13 @@ from bot.iot.models.scenes import (
 from bot.iot.models.sharing import SharedDevice, ShareTokenInfo, ShareUser
 from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
+from bot.notify.texts import (
+    digest_text,
+    event_texts,
+    fit_digest,
+    snooze_ended_texts,
+    status_texts,
+)
 from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.storage.store import Account, Store, UserSettings

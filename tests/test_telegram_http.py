@@ -10,7 +10,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.faketelegram import FakeTelegram
-from bot.telegram_http import AiohttpRequest
+from bot.notify.alert_transport import AiohttpRequest
 
 
 @pytest.fixture

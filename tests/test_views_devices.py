@@ -11,13 +11,13 @@ import pytest
 from bot.callbacks import CallbackCodec
 from bot.config import Settings
 from bot.context import Services
-from bot.device_cards import OpenCards
 from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
 from bot.home.names import looks_like_a_name, match_devices
 from bot.iot.models.devices import Device, DeviceData, Product, PropertyReading
 from bot.iot.models.families import Family, Room
 from bot.iot.product_cache import ProductCache
 from bot.iot.template import REASONS, DataTemplate, InvalidValue, ValueSpec
+from bot.notify.open_cards import OpenCards
 from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.storage.store import Store

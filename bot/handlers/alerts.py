@@ -21,7 +21,7 @@ from bot.home.alert_rules import (
 )
 from bot.home.directory import DeviceDirectory
 from bot.i18n import N_, _
-from bot.push_wiring import notifier_of
+from bot.notify.wiring import notifier_of
 from bot.routing import Buttons, expect_text, on_button, on_text
 from bot.views import alerts as views
 

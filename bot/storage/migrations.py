@@ -96,7 +96,7 @@ def _alert_delivery(db: Database) -> None:
 
 
 def _push_resume(db: Database) -> None:
-    # Where each account's push listener left off (bot/push_resume.py): when it last knew its
+    # Where each account's push listener left off (bot/notify/resume.py): when it last knew its
     # socket was up, and the events it had handed on, so a restart reads back what came meanwhile.
     db.table("push_resume").create(
         {"telegram_user_id": int, "since": float, "memory": str},

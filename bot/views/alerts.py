@@ -8,10 +8,10 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.alert_format import zone
 from bot.home.alert_rules import KINDS, Snooze
 from bot.home.directory import KnownDevice
 from bot.i18n import N_, _
+from bot.notify.texts import zone
 from bot.routing import Buttons
 from bot.storage.store import UserSettings
 from bot.telegram_limits import clip, fit_lines

@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import notify
 from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUser
 from bot.iot.push.events import DeviceEvent, Kind
-from bot.notify import Notifier
+from bot.notify import notifier as notify
+from bot.notify.notifier import Notifier
+from bot.notify.wiring import PUSH, notifier_of, start_push, stop_push
 from bot.ops import metrics
-from bot.push_wiring import PUSH, notifier_of, start_push, stop_push
 from bot.sandbox.server import Sandbox
 from bot.sandbox.state import ShareGrant
 from tests.e2e.harness import BotHarness

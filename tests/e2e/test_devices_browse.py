@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.device_cards import open_cards, refresh_card
-from bot.push_wiring import start_push, stop_push
+from bot.notify.open_cards import open_cards, refresh_card
+from bot.notify.wiring import start_push, stop_push
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
 from tests.e2e.harness import BotHarness

@@ -17,7 +17,7 @@ from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.push.listener import PushListener, PushSettings, Subscription, fetch_subscription
 from bot.iot.push.missed import ProductsWithEvents
 from bot.iot.push.transport import INVALID_TOKEN
-from bot.push_resume import ResumePoints
+from bot.notify.resume import ResumePoints
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class ListenerManager:
         """``on_started``: called once the start-up's listeners have all started (or tried).
 
         ``checkpoint_every``: seconds between saves of every listener's resume point
-        (bot/push_resume.py), also saved at stop; the next start reads back from them.
+        (bot/notify/resume.py), also saved at stop; the next start reads back from them.
 
         ``products``: the bot's ProductCache, to read back only devices that post events.
         """

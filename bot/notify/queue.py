@@ -23,7 +23,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.outbox import Outbox, OutboxAlert
+from bot.notify.outbox import Outbox, OutboxAlert
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,17 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.alert_format import (
+from bot.context import HomeApplication
+from bot.home.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
+from bot.home.directory import DeviceDirectory, KnownDevice
+from bot.i18n import translator, use
+from bot.iot.push.events import DeviceEvent, Kind
+from bot.iot.template import SEVERITIES, DataTemplate, EventSpec
+from bot.iot.template.format import raw_text
+from bot.notify.live_cards import CardUpdates
+from bot.notify.outbox import Outbox, OutboxAlert
+from bot.notify.queue import DeliveryQueue, Outgoing, Pacing
+from bot.notify.texts import (
     compact_number,
     digest_text,
     event_texts,
@@ -31,16 +41,6 @@ from bot.alert_format import (
     status_texts,
     zone,
 )
-from bot.card_updates import CardUpdates
-from bot.context import HomeApplication
-from bot.home.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
-from bot.home.directory import DeviceDirectory, KnownDevice
-from bot.i18n import translator, use
-from bot.iot.push.events import DeviceEvent, Kind
-from bot.iot.template import SEVERITIES, DataTemplate, EventSpec
-from bot.iot.template.format import raw_text
-from bot.notify_queue import DeliveryQueue, Outgoing, Pacing
-from bot.outbox import Outbox, OutboxAlert
 from bot.routing import Buttons
 from bot.storage.store import UserSettings
 from bot.views.alerts import snooze_keyboard

@@ -3,7 +3,7 @@
 Called from post_init / post_shutdown. The notifier sends through its own Bot object without
 PTB's rate limiter: its queue paces alerts and waits out 429s itself, so a flood of alerts
 neither trips the limiter's retries nor holds up the bot's replies to users. That Bot talks
-HTTP through aiohttp (bot/telegram_http.py), at a fifth of httpx's CPU per message.
+HTTP through aiohttp (bot/notify/alert_transport.py), at a fifth of httpx's CPU per message.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from telegram.ext import ExtBot
 
 from bot.context import HomeApplication
 from bot.home.lookup import product_cache
-from bot.listeners import ListenerManager
-from bot.notify import Notifier
-from bot.notify_queue import Pacing
+from bot.notify.alert_transport import AiohttpRequest
+from bot.notify.listeners import ListenerManager
+from bot.notify.notifier import Notifier
+from bot.notify.queue import Pacing
 from bot.ops import metrics
-from bot.telegram_http import AiohttpRequest
 
 log = logging.getLogger(__name__)
 

@@ -93,6 +93,6 @@ def _open_cards(app: HomeApplication, device_id: str) -> list[Any]:
 
 def _refresh_function() -> Callable[[HomeApplication, Any], Any]:
     # Imported when used: the card module is optional to this one (and imports handlers).
-    module = importlib.import_module("bot.device_cards")
+    module = importlib.import_module("bot.notify.open_cards")
     refresh: Callable[[HomeApplication, Any], Any] = module.refresh_card
     return refresh
