@@ -39,14 +39,14 @@ from telegram import Bot  # noqa: E402
 from telegram.error import TelegramError  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot.callbacks import CallbackCodec  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.context import HomeApplication, Services  # noqa: E402
 from bot.faketelegram import FakeTelegram, RateLimits  # noqa: E402
 from bot.notify.notifier import Notifier  # noqa: E402
 from bot.notify.outbox import OutboxAlert  # noqa: E402
 from bot.notify.texts import event_texts  # noqa: E402
 from bot.storage.store import Store  # noqa: E402
+from bot.telegram.callbacks import CallbackCodec  # noqa: E402
+from bot.telegram.context import HomeApplication, Services  # noqa: E402
 
 LIMITS = RateLimits(global_per_second=30, global_burst=30, private_per_second=1, private_burst=3)
 _MARK = re.compile(r"Voltage: (\d+) V")

@@ -39,10 +39,10 @@ from bench.overhead_scenarios import (  # noqa: E402
 )
 from bot.app import build_application, polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.context import HomeApplication  # noqa: E402
 from bot.faketelegram import FakeTelegram, TestUser  # noqa: E402
 from bot.ops.heap import HeapKeeper  # noqa: E402
 from bot.sandbox.server import Sandbox  # noqa: E402
+from bot.telegram.context import HomeApplication  # noqa: E402
 
 MIN_PERIOD = 1 / 25  # seconds between the bot's iterations: under AIORateLimiter's 30/s
 SETTLE = 0.01  # seconds without any Bot API call that count as "the bot is done"

@@ -20,15 +20,11 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot import commands
-from bot.callbacks import CallbackCodec
 from bot.config import Settings
-from bot.context import HomeApplication, HomeContext, Services
 from bot.handlers import (
     account,
     alerts,
     devices,
-    errors,
     family,
     general,
     inbox,
@@ -49,11 +45,14 @@ from bot.notify.wiring import start_push, stop_push
 from bot.ops.metrics import EXTRAS_KEY as METRICS_KEY
 from bot.ops.metrics import BotMetrics, count_update
 from bot.ops.web import health_server, serving, webhook_server
-from bot.persistence import SqlitePersistence
-from bot.routing import dispatch_button
 from bot.storage.secrets import TokenCipher, register_secret
 from bot.storage.store import Store
-from bot.telegram_request import RetryingRateLimiter
+from bot.telegram import commands, errors
+from bot.telegram.callbacks import CallbackCodec
+from bot.telegram.context import HomeApplication, HomeContext, Services
+from bot.telegram.persistence import SqlitePersistence
+from bot.telegram.rate_limit import RetryingRateLimiter
+from bot.telegram.routing import dispatch_button
 
 log = logging.getLogger(__name__)
 

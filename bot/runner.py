@@ -12,9 +12,9 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, polling, webhook
 from bot.config import ConfigError, Settings, load
-from bot.context import HomeApplication
 from bot.ops import logs
 from bot.ops.heap import HeapKeeper
+from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
 

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import (
+from bot.storage.secrets import TokenCipher
+from bot.storage.store import Store
+from bot.telegram.callbacks import (
     Callback,
     CallbackCodec,
     InvalidCallback,
     NotYourButton,
     StaleCallback,
 )
-from bot.storage.secrets import TokenCipher
-from bot.storage.store import Store
 
 DEVICE_NAME_CHARS = string.ascii_letters + string.digits + "_:.-"
 WORST_DEVICE_ID = "ABCDEFGHIJ/" + ("Zz9_:.-" * 7)[:48]

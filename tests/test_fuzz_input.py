@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import CallbackCodec, CallbackError
 from bot.iot.template import DataTemplate, InvalidValue, ValueSpec
 from bot.sandbox import templates
 from bot.sandbox.server import Sandbox
 from bot.storage.secrets import TokenCipher
 from bot.storage.store import Store
+from bot.telegram.callbacks import CallbackCodec, CallbackError
 
 # autouse: fails the test when a secret reaches a log line
 from tests.e2e.conftest import no_secrets_in_logs  # noqa: F401

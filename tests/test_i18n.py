@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot import i18n
-from bot.callbacks import NotYourButton
 from bot.i18n import N_, _, available_languages, negotiate, ngettext, pgettext, translator, use
 from bot.i18n.catalogs import catalog_problems, read_catalog, update_catalogs
+from bot.telegram.callbacks import NotYourButton
 
 PO_HEADER = """\
 msgid ""

@@ -23,9 +23,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
-from bot.persistence import SqlitePersistence
 from bot.storage.secrets import TokenCipher
 from bot.storage.store import Store
+from bot.telegram.persistence import SqlitePersistence
 
 BOT_TOKEN = "123456:offline-test-token"
 

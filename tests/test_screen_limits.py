@@ -17,9 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import CallbackCodec
 from bot.config import Settings
-from bot.context import Services
 from bot.faketelegram.entities import parse_html, utf16_length
 from bot.handlers.music.speakers import Speaker
 from bot.home.alert_rules import Snooze
@@ -58,9 +56,11 @@ from bot.notify.texts import (
     snooze_ended_texts,
     status_texts,
 )
-from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.storage.store import Account, Store, UserSettings
+from bot.telegram.callbacks import CallbackCodec
+from bot.telegram.context import Services
+from bot.telegram.routing import Buttons
 from bot.views import (
     account,
     alerts,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.faketelegram.entities import parse_html
 from bot.faketelegram.entities import utf16_length as parsed_units
 from bot.i18n import translator, use
-from bot.telegram_limits import (
+from bot.telegram.limits import (
     MAX_TEXT,
     clip,
     fit_joined,

@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.callbacks import CallbackCodec
 from bot.config import Settings
-from bot.context import Services
 from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
 from bot.home.names import looks_like_a_name, match_devices
 from bot.iot.models.devices import Device, DeviceData, Product, PropertyReading
@@ -18,9 +16,11 @@ from bot.iot.models.families import Family, Room
 from bot.iot.product_cache import ProductCache
 from bot.iot.template import REASONS, DataTemplate, InvalidValue, ValueSpec
 from bot.notify.open_cards import OpenCards
-from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.storage.store import Store
+from bot.telegram.callbacks import CallbackCodec
+from bot.telegram.context import Services
+from bot.telegram.routing import Buttons
 from bot.views.device_card import card_view
 from bot.views.device_controls import ASK, CHOICES, STEPPER, TOGGLE, control_for
 from bot.views.device_values import translate_invalid, typed_value, value_hint

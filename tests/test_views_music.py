@@ -8,12 +8,12 @@ from typing import Any, cast
 
 import pytest
 
-from bot.callbacks import Callback, CallbackCodec
-from bot.context import Services
 from bot.handlers.music.speakers import Speaker
 from bot.iot.models.music import PLAYABLE_REASONS, Playlist, Song, SongPage, SongUrl
-from bot.routing import Buttons
 from bot.storage.store import Store
+from bot.telegram.callbacks import Callback, CallbackCodec
+from bot.telegram.context import Services
+from bot.telegram.routing import Buttons
 from bot.views import music as views
 from bot.views import music_song as song_views
 

@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import CallbackCodec
 from bot.config import Settings
-from bot.context import Services
 from bot.home.timer_time import (
     Schedule,
     parse_clock,
@@ -25,9 +23,11 @@ from bot.home.timer_time import (
 )
 from bot.iot.models.timers import EVERY_DAY, NO_DAYS, WORKDAYS, Timer, days_from_weekdays
 from bot.iot.template import DataTemplate
-from bot.routing import Buttons
 from bot.sandbox import templates
 from bot.storage.store import Store
+from bot.telegram.callbacks import CallbackCodec
+from bot.telegram.context import Services
+from bot.telegram.routing import Buttons
 from bot.views import timers as views
 
 SUMMER = datetime(2025, 7, 2, 9, 0, tzinfo=UTC)  # a Wednesday

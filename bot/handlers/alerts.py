@@ -8,9 +8,6 @@ from telegram import ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, TypeHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.home.alert_rules import (
     KINDS,
     SNOOZE_CHOICES,
@@ -22,7 +19,10 @@ from bot.home.alert_rules import (
 from bot.home.directory import DeviceDirectory
 from bot.i18n import N_, _
 from bot.notify.wiring import notifier_of
-from bot.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, expect_text, on_button, on_text
 from bot.views import alerts as views
 
 log = logging.getLogger(__name__)

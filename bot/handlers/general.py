@@ -8,11 +8,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.i18n import N_, _, activate, available_languages, translator
-from bot.routing import Buttons, cancel_text, dispatch_text, expect_text, on_button, on_text
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import (
+    Buttons,
+    cancel_text,
+    dispatch_text,
+    expect_text,
+    on_button,
+    on_text,
+)
 
 # Features that answer free text when no question is open (e.g. a device name) add a hook here.
 TEXT_FALLBACKS: list[object] = []

@@ -9,14 +9,14 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
-from bot.errors_text import describe
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.messages import Message, MessageCategory, MessageCursor, MessageType
-from bot.routing import Buttons, on_button
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.error_texts import describe
+from bot.telegram.routing import Buttons, on_button
 from bot.views import inbox as views
 
 PAGE_SIZE = 5

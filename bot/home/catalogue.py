@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.context import HomeContext
 from bot.iot.models.devices import Device
 from bot.iot.models.scenes import Scene, ScenePage
 from bot.iot.template import DataTemplate, PropertySpec
+from bot.telegram.context import HomeContext
 from bot.views.automations import HomeBook
 
 View = tuple[str, InlineKeyboardMarkup | None]

@@ -10,13 +10,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
-from bot.context import Services
 from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
 from bot.iot import errors
 from bot.iot.models.devices import Device, DeviceData, Product
 from bot.iot.models.families import Family, Room
 from bot.iot.models.sharing import SharedDevice, SharedDevicePage
 from bot.iot.product_cache import ProductCache
+from bot.telegram.context import Services
 
 T = TypeVar("T")
 SHARED_PAGE = 100  # AppListUserShareDevices: Limit at most 100

@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.context import HomeApplication
 from bot.iot.push.events import DeviceEvent
+from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.context import HomeApplication
 from bot.home.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
 from bot.home.directory import DeviceDirectory, KnownDevice
 from bot.i18n import translator, use
@@ -41,8 +40,9 @@ from bot.notify.texts import (
     status_texts,
     zone,
 )
-from bot.routing import Buttons
 from bot.storage.store import UserSettings
+from bot.telegram.context import HomeApplication
+from bot.telegram.routing import Buttons
 from bot.views.alerts import snooze_keyboard
 
 log = logging.getLogger(__name__)

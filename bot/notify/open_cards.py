@@ -18,11 +18,11 @@ from bot.home.accounts import NotLinked, SessionExpired
 from bot.home.lookup import Home
 from bot.i18n import translator, use
 from bot.iot import errors
-from bot.routing import Buttons
+from bot.telegram.routing import Buttons
 from bot.views.device_card import card_view, user_zone
 
 if TYPE_CHECKING:
-    from bot.context import HomeApplication, Services
+    from bot.telegram.context import HomeApplication, Services
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import _, ngettext
-from bot.telegram_limits import ELLIPSIS, MAX_TEXT, trim_html, visible_length
+from bot.telegram.limits import ELLIPSIS, MAX_TEXT, trim_html, visible_length
 
 __all__ = [
     "MAX_ALERT",

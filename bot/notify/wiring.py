@@ -15,13 +15,13 @@ from typing import Any
 
 from telegram.ext import ExtBot
 
-from bot.context import HomeApplication
 from bot.home.lookup import product_cache
 from bot.notify.alert_transport import AiohttpRequest
 from bot.notify.listeners import ListenerManager
 from bot.notify.notifier import Notifier
 from bot.notify.queue import Pacing
 from bot.ops import metrics
+from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
 

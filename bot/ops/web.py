@@ -12,8 +12,8 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from telegram import Update
 
-from bot.context import HomeApplication
 from bot.ops import metrics
+from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The bot's SQLite file (sqlite-utils, WAL): linked IoT Explorer accounts and per-user settings.
 
 Other tables live in the same file and are owned by the module that uses them
-(callbacks.py: callback_payloads, persistence.py: ptb_data / ptb_conversations); their schema is
+(telegram/callbacks.py: callback_payloads, telegram/persistence.py: ptb_data / ptb_conversations); their schema is
 created here, by storage/migrations.py, so one version number describes the whole file.
 """
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import _
-from bot.routing import Buttons
 from bot.storage.store import Account
-from bot.telegram_limits import clip
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons
 
 View = tuple[str, InlineKeyboardMarkup | None]
 

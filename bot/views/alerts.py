@@ -12,9 +12,9 @@ from bot.home.alert_rules import KINDS, Snooze
 from bot.home.directory import KnownDevice
 from bot.i18n import N_, _
 from bot.notify.texts import zone
-from bot.routing import Buttons
 from bot.storage.store import UserSettings
-from bot.telegram_limits import clip, fit_lines
+from bot.telegram.limits import clip, fit_lines
+from bot.telegram.routing import Buttons
 
 View = tuple[str, InlineKeyboardMarkup]
 PAGE = 10  # devices per page of the mute list

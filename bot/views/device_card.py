@@ -13,8 +13,7 @@ from bot.home.cards import DeviceCard
 from bot.i18n import _
 from bot.iot.models.control import ActionResult
 from bot.iot.template import ActionSpec, DataTemplate, ParamSpec, PropertySpec, numeric_properties
-from bot.routing import Buttons
-from bot.telegram_limits import (
+from bot.telegram.limits import (
     MAX_BUTTONS,
     clip,
     fit_lines,
@@ -22,6 +21,7 @@ from bot.telegram_limits import (
     shorten,
     trim_html,
 )
+from bot.telegram.routing import Buttons
 from bot.views.device_controls import button_count, control_rows
 from bot.views.device_values import value_hint
 

@@ -13,8 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.home.cards import DeviceCard
 from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
-from bot.routing import Buttons
-from bot.telegram_limits import clip
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 
 Rows = list[list[InlineKeyboardButton]]

@@ -13,8 +13,8 @@ from bot.i18n import N_, _
 from bot.iot.models.devices import Device, DeviceExtInfo
 from bot.iot.models.families import Room
 from bot.iot.models.firmware import DeviceVersion, FirmwareStatus, FirmwareUpdate
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fit_lines, fitted, shorten
+from bot.telegram.limits import clip, fit_lines, fitted, shorten
+from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup]

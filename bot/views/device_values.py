@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.i18n import _
 from bot.iot.template import InvalidValue, ValueSpec
-from bot.telegram_limits import clip, fit_joined
+from bot.telegram.limits import clip, fit_joined
 
 EMPTY_TEXT = "-"  # what to send for an empty text value (Telegram has no empty messages)
 _SHOWN_INPUT = 40  # characters of a refused input quoted back

@@ -11,8 +11,8 @@ from bot.home.cards import ALL_ROOMS, DEFAULT_ROOM, DeviceMatch, HomeListing
 from bot.i18n import _, ngettext
 from bot.iot.models.devices import Device
 from bot.iot.models.families import Family
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fitted
+from bot.telegram.limits import clip, fitted
+from bot.telegram.routing import Buttons
 from bot.views.device_card import online_mark
 from bot.views.paging import PAGE_SIZE, page_of, pager
 

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _, ngettext
 from bot.iot.models.families import Family, Member, Room
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fitted
+from bot.telegram.limits import clip, fitted
+from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 from bot.views.sharing import forward_button
 

@@ -13,8 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import _, ngettext
 from bot.iot.models.devices import Device, EventHistoryItem
 from bot.iot.template import SEVERITIES, DataTemplate, EventSpec, PropertySpec
-from bot.routing import Buttons
-from bot.telegram_limits import MAX_CAPTION, MAX_TEXT, clip, fitted, page_spans, visible_length
+from bot.telegram.limits import MAX_CAPTION, MAX_TEXT, clip, fitted, page_spans, visible_length
+from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup]

@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, _
 from bot.iot.models.messages import Message, MessageCategory
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fitted, shorten
+from bot.telegram.limits import clip, fitted, shorten
+from bot.telegram.routing import Buttons
 
 View = tuple[str, InlineKeyboardMarkup | None]
 TITLE_SHOWN = 150  # UTF-16 units of a message's title

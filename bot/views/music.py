@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, _, ngettext
 from bot.iot.models.music import Playlist, Song, SongPage
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fitted, shorten
+from bot.telegram.limits import clip, fitted, shorten
+from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 
 if TYPE_CHECKING:

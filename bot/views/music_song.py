@@ -8,8 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, _
 from bot.iot.models.music import Song, SongUrl
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fitted
+from bot.telegram.limits import clip, fitted
+from bot.telegram.routing import Buttons
 from bot.views.music import VIP_MARK, SongList, navigation
 
 View = tuple[str, InlineKeyboardMarkup]

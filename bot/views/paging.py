@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardButton
 
-from bot.routing import Buttons
+from bot.telegram.routing import Buttons
 
 T = TypeVar("T")
 PAGE_SIZE = 10

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _, ngettext
 from bot.iot.models.scenes import Scene, SceneAction
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fit_lines, fitted
+from bot.telegram.limits import clip, fit_lines, fitted
+from bot.telegram.routing import Buttons
 from bot.views.automations import HomeBook, action_text
 from bot.views.paging import on_page, page_of, pager
 

@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.template import PropertySpec
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fitted
+from bot.telegram.limits import clip, fitted
+from bot.telegram.routing import Buttons
 from bot.views.device_values import translate_invalid, typed_value, value_hint
 from bot.views.paging import page_of, pager
 

@@ -13,8 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.models.sharing import SharedDevice, ShareTokenInfo, ShareUser
-from bot.routing import Buttons
-from bot.telegram_limits import clip
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 
 View = tuple[str, InlineKeyboardMarkup | None]

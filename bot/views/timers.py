@@ -19,8 +19,8 @@ from bot.iot.models.timers import (
     weekdays_of,
 )
 from bot.iot.template import DataTemplate
-from bot.routing import Buttons
-from bot.telegram_limits import clip, fit_joined, fitted
+from bot.telegram.limits import clip, fit_joined, fitted
+from bot.telegram.routing import Buttons
 from bot.views.paging import on_page, page_of, pager
 from bot.views.setting_picker import setting_text
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.app import build_application, polling
 from bot.config import Settings
-from bot.context import HomeApplication
 from bot.faketelegram import FakeTelegram, Message, TestUser
 from bot.sandbox.server import Sandbox
+from bot.telegram.context import HomeApplication
 
 
 class BotHarness:

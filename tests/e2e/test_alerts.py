@@ -343,7 +343,7 @@ async def test_a_429_and_a_500_are_retried_by_the_queue(
     await home.arrives(ann, "2.9 V")
     codes = [c.error_code for c in home.bot.tg.calls("sendMessage") if not c.ok]
     assert codes == [429, 500]
-    assert not [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    assert not [r for r in caplog.records if r.name == "bot.telegram.errors"]
 
 
 async def test_a_blocked_chat_gets_its_alerts_when_the_user_is_back(home: Home) -> None:
@@ -460,7 +460,7 @@ async def test_a_storm_of_200_events_arrives_whole_in_a_few_messages(
         assert "notifications" in (alerts[-1].text or "")
         rate_limited = [c for c in home.bot.tg.calls() if c.error_code == 429]
         assert not rate_limited
-        assert not [r for r in caplog.records if r.name == "bot.handlers.errors"]
+        assert not [r for r in caplog.records if r.name == "bot.telegram.errors"]
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

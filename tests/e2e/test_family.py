@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.errors_text import describe
 from bot.faketelegram import TestUser
 from bot.i18n import translator, use
 from bot.iot import errors
-from bot.routing import Buttons
 from bot.sandbox.actions import family_members
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
+from bot.telegram.error_texts import describe
+from bot.telegram.routing import Buttons
 from tests.e2e.harness import BotHarness
 from tests.e2e.test_sharing import payload_of
 

@@ -11,9 +11,9 @@ import httpx
 
 from bot.faketelegram import FakeTelegram, Message, TestChat, TestUser
 from bot.ops import web
-from bot.routing import PENDING_KEY
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
+from bot.telegram.routing import PENDING_KEY
 from tests.e2e.harness import BotHarness, running_bot
 
 HTML = "<b>x</b> & <i>"

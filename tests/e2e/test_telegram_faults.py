@@ -21,7 +21,7 @@ def outcomes(bot: BotHarness, method: str) -> list[int | None]:
 
 
 def error_handler_logs(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    return [r for r in caplog.records if r.name == "bot.telegram.errors"]
 
 
 def no_apology(bot: BotHarness, user: TestUser) -> bool:

@@ -16,8 +16,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.account.login import (
     IDENTITY,
     IDENTITY_KEY,
@@ -32,7 +30,9 @@ from bot.handlers.account.login import (
 )
 from bot.home.accounts import NotLinked
 from bot.i18n import N_, _
-from bot.routing import Buttons, cancel_text, deep_link, route_is
+from bot.telegram import commands
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, cancel_text, deep_link, route_is
 from bot.views import account as views
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
-from bot.context import HomeContext, answer_query
-from bot.errors_text import describe
 from bot.home.identity import looks_like_token, masked, parse_identity
 from bot.i18n import _
 from bot.iot import errors
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.error_texts import describe
 from bot.views import account as views
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import commands
-from bot.context import HomeApplication
 from bot.handlers import general
 from bot.handlers.devices import actions as device_actions
 from bot.handlers.devices import controls as device_controls
@@ -13,6 +11,8 @@ from bot.handlers.devices.card import forget_pressed_card, show_card
 from bot.handlers.devices.listing import devices_command
 from bot.handlers.devices.search import open_by_name
 from bot.i18n import N_
+from bot.telegram import commands
+from bot.telegram.context import HomeApplication
 
 __all__ = ["register", "show_card"]
 

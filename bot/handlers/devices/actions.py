@@ -9,16 +9,16 @@ from typing import Any
 
 from telegram import Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
-from bot.handlers.device_screen import home_of, reply, zone_of
 from bot.handlers.devices.card import render_card
 from bot.handlers.devices.controls import alert
 from bot.home.cards import DeviceCard
 from bot.home.lookup import Home
 from bot.i18n import N_, _
 from bot.iot.template import ActionSpec, DataTemplate, InvalidValue
-from bot.routing import expect_text, on_button, on_text
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import expect_text, on_button, on_text
+from bot.telegram.screens import home_of, reply, zone_of
 from bot.views import device_card as views
 from bot.views.device_values import translate_invalid, typed_value
 

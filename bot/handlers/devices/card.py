@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
-from bot.handlers.device_screen import home_of, present, user_id_of, zone_of
 from bot.home.cards import DeviceCard
 from bot.i18n import _
 from bot.notify.open_cards import open_cards
-from bot.routing import Buttons, on_button
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons, on_button
+from bot.telegram.screens import home_of, present, user_id_of, zone_of
 from bot.views.device_card import card_view
 
 

@@ -13,15 +13,15 @@ from typing import Any
 
 from telegram import Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
-from bot.handlers.device_screen import home_of, present, reply, user_id_of, zone_of
 from bot.handlers.devices.card import render_card
 from bot.home.cards import DeviceCard
 from bot.home.lookup import Home
 from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
-from bot.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.screens import home_of, present, reply, user_id_of, zone_of
 from bot.views import device_card as views
 from bot.views.device_controls import choice_menu, controls_menu, current_key
 from bot.views.device_values import translate_invalid, typed_value

@@ -10,15 +10,15 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.devices.manage import edit, load_device, refuse, user_id_of
 from bot.home.accounts import NotLinked, SessionExpired
 from bot.i18n import _, current, translator, use
 from bot.iot import errors
 from bot.iot.models.devices import Device
 from bot.iot.models.firmware import FirmwareStatus, FirmwareUpdate
-from bot.routing import Buttons, on_button
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, on_button
 from bot.views import device_manage as views
 
 log = logging.getLogger(__name__)
@@ -199,4 +199,4 @@ async def _refresh_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 
 def register(app: HomeApplication) -> None:
-    """Nothing to add: the buttons are routed by bot.routing; jobs are made per upgrade."""
+    """Nothing to add: the buttons are routed by bot.telegram.routing; jobs are made per upgrade."""

@@ -12,14 +12,14 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.callbacks import Callback
 from bot.charts import LineChart, render_png
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.devices.manage import edit, load_device, user_id_of
 from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.template import DataTemplate, numeric_properties
-from bot.routing import Buttons, on_button
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, on_button
 from bot.views import history as views
 from bot.views.paging import page_arg
 
@@ -116,4 +116,4 @@ async def show_events(update: Update, context: HomeContext, callback: Callback) 
 
 
 def register(app: HomeApplication) -> None:
-    """Nothing to add: the buttons are routed by bot.routing."""
+    """Nothing to add: the buttons are routed by bot.telegram.routing."""

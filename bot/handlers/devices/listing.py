@@ -8,12 +8,12 @@ from typing import Any
 
 from telegram import Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
-from bot.handlers.device_screen import home_of, present, user_id_of
 from bot.home.cards import ALL_ROOMS, DEFAULT_ROOM
 from bot.i18n import _
-from bot.routing import Buttons, on_button
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons, on_button
+from bot.telegram.screens import home_of, present, user_id_of
 from bot.views import devices_list as views
 from bot.views.paging import page_arg
 

@@ -9,15 +9,15 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
-from bot.errors_text import describe
 from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.devices import DeviceDetail, DeviceExtInfo
 from bot.iot.models.firmware import DeviceVersion
-from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
-from bot.telegram_limits import clip
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.error_texts import describe
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
 from bot.views import device_manage as views
 from bot.views.paging import page_arg
 
@@ -272,4 +272,4 @@ async def _versions(context: HomeContext, user_id: int, device_id: str) -> list[
 
 
 def register(app: HomeApplication) -> None:
-    """Nothing to add: the buttons and the rename question are routed by bot.routing."""
+    """Nothing to add: the buttons and the rename question are routed by bot.telegram.routing."""

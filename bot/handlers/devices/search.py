@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import HomeContext
-from bot.handlers.device_screen import home_of, present, user_id_of
 from bot.handlers.devices.card import show_card
 from bot.home.names import looks_like_a_name, match_devices
-from bot.routing import Buttons
+from bot.telegram.context import HomeContext
+from bot.telegram.routing import Buttons
+from bot.telegram.screens import home_of, present, user_id_of
 from bot.views.devices_list import candidates
 
 

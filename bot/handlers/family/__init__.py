@@ -7,16 +7,16 @@ from functools import partial
 from telegram import CallbackQuery, Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.family.rooms import family_of, typed_name
 from bot.handlers.sharing.links import explain, link_url, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.families import Family
-from bot.routing import Buttons, expect_text, on_button, on_deep_link, on_text
 from bot.storage.secrets import register_secret
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, expect_text, on_button, on_deep_link, on_text
 from bot.views import family as views
 from bot.views.paging import page_arg
 

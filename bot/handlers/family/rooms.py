@@ -6,10 +6,10 @@ from functools import partial
 
 from telegram import CallbackQuery, Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext
 from bot.iot.models.families import Family, Room
-from bot.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext
+from bot.telegram.routing import Buttons, expect_text, on_button, on_text
 from bot.views import family as views
 from bot.views.paging import page_arg
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.music import songs as music_songs  # noqa: F401  (registers the song-list buttons)
 from bot.handlers.music.flow import (
     offer_speakers,
@@ -21,7 +18,10 @@ from bot.handlers.music.flow import (
 )
 from bot.handlers.music.speakers import memory
 from bot.i18n import N_, _
-from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
 from bot.views import music as views
 from bot.views.paging import page_arg
 

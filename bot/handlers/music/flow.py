@@ -8,12 +8,12 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.context import HomeContext
 from bot.handlers.music.speakers import Speaker, find_speakers, memory
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError, SongPage
-from bot.routing import Buttons
+from bot.telegram.context import HomeContext
+from bot.telegram.routing import Buttons
 from bot.views import music as views
 
 log = logging.getLogger(__name__)

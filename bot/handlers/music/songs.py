@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
 from bot.handlers.music.flow import active_speaker, open_list, run_kugou, show, user_id
 from bot.handlers.music.speakers import memory
 from bot.i18n import _
 from bot.iot.models.music import Song, SongUrl
-from bot.routing import Buttons, on_button
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons, on_button
 from bot.views import music as views
 from bot.views import music_song as song_views
 

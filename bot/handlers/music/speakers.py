@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.context import Services
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError
+from bot.telegram.context import Services
 
 PROBE_TTL = 60 * 60  # seconds a device's answer (speaker or not) is trusted
 PROBES_AT_ONCE = 8

@@ -7,17 +7,17 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext
-from bot.errors_text import describe
 from bot.handlers.scenes import builder as scene_builder  # noqa: F401  (registers the New scene routes)
 from bot.home.catalogue import View, all_scenes, family_id, show
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import Scene
-from bot.routing import Buttons, on_button
-from bot.telegram_limits import clip
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext
+from bot.telegram.error_texts import describe
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons, on_button
 from bot.views import scenes as views
 from bot.views.paging import page_arg
 

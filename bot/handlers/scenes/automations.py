@@ -7,9 +7,6 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext
 from bot.home.catalogue import (
     View,
     all_scenes,
@@ -22,8 +19,11 @@ from bot.home.catalogue import (
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionScene, Automation
-from bot.routing import Buttons, on_button
-from bot.telegram_limits import clip
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons, on_button
 from bot.views import automations as views
 from bot.views.paging import page_arg
 from bot.views.scenes import no_family

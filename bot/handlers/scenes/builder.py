@@ -6,15 +6,15 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
-from bot.errors_text import describe
 from bot.home.catalogue import Catalogue, View, catalogue, family_id, show
 from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionDelay, ActionDevice, SceneAction
 from bot.iot.template import InvalidValue
-from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.error_texts import describe
+from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text
 from bot.views import scenes as views
 from bot.views import setting_picker as picker
 from bot.views.paging import page_arg

@@ -8,10 +8,6 @@ from functools import partial
 from telegram import CallbackQuery, Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
-from bot.errors_text import describe
 from bot.handlers.sharing.links import link_url, links
 from bot.handlers.sharing.received import KIND
 from bot.i18n import N_, _
@@ -19,8 +15,12 @@ from bot.iot import errors
 from bot.iot.models.devices import Device
 from bot.iot.models.families import Family
 from bot.iot.models.sharing import ShareUser
-from bot.routing import Buttons, expect_text, on_button, on_text
 from bot.storage.secrets import register_secret
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.error_texts import describe
+from bot.telegram.routing import Buttons, expect_text, on_button, on_text
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 

@@ -22,10 +22,10 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.context import HomeContext, answer_query
-from bot.errors_text import describe
 from bot.storage.secrets import SecretKeyError
 from bot.storage.store import Store
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.error_texts import describe
 from bot.views.sharing import link_first
 
 TABLE = "share_links"

@@ -7,15 +7,15 @@ from functools import partial
 from telegram import CallbackQuery, Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext, answer_query
 from bot.handlers.sharing.links import explain, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.sharing import SharedDevice
-from bot.routing import Buttons, on_button, on_deep_link
 from bot.storage.secrets import register_secret
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.routing import Buttons, on_button, on_deep_link
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 

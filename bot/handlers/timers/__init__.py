@@ -7,15 +7,15 @@ from html import escape
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CommandHandler
 
-from bot import commands
-from bot.callbacks import Callback
-from bot.context import HomeApplication, HomeContext
 from bot.home.catalogue import View, catalogue, family_id, now, show, user_zone
 from bot.i18n import N_, _
 from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
-from bot.routing import Buttons, on_button
-from bot.telegram_limits import clip
+from bot.telegram import commands
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeApplication, HomeContext
+from bot.telegram.limits import clip
+from bot.telegram.routing import Buttons, on_button
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg

@@ -7,9 +7,6 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.callbacks import Callback
-from bot.context import HomeContext, answer_query
-from bot.errors_text import describe
 from bot.handlers.timers import FROM_CARD, timer_list
 from bot.home.catalogue import Catalogue, View, catalogue, now, show, user_zone
 from bot.home.timer_time import Schedule, parse_clock, to_cloud, to_local, zone
@@ -17,7 +14,10 @@ from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.timers import NO_DAYS, days_from_weekdays, weekdays_of
 from bot.iot.template import InvalidValue
-from bot.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.telegram.callbacks import Callback
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.error_texts import describe
+from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg

@@ -8,9 +8,9 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.context import HomeContext, answer_query
-from bot.errors_text import describe
 from bot.i18n import _
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.error_texts import describe
 
 log = logging.getLogger(__name__)
 

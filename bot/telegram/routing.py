@@ -1,6 +1,6 @@
 """Button presses and typed replies, routed by name to the feature that made them.
 
-Every inline button's data is encoded by :mod:`bot.callbacks` as (owner, route, args). One
+Every inline button's data is encoded by :mod:`bot.telegram.callbacks` as (owner, route, args). One
 CallbackQueryHandler decodes it, refuses presses by anyone but the owner, and calls the
 function registered for the route. A feature that needs typed input (a new name, an exact
 value) calls :func:`expect_text`; the user's next text message in that chat goes to the
@@ -20,9 +20,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest
 
-from bot.callbacks import Callback, CallbackError
-from bot.context import HomeContext, Services, answer_query
 from bot.i18n import _
+from bot.telegram.callbacks import Callback, CallbackError
+from bot.telegram.context import HomeContext, Services, answer_query
 
 log = logging.getLogger(__name__)
 

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.telegram_limits import MAX_ANSWER, clip
+from bot.telegram.limits import MAX_ANSWER, clip
 
 if TYPE_CHECKING:
-    from bot.callbacks import CallbackCodec
     from bot.config import Settings
     from bot.home.accounts import AccountManager
     from bot.iot.client import IotClient
     from bot.ops.heap import HeapKeeper
     from bot.sandbox.server import Sandbox
     from bot.storage.store import Store
+    from bot.telegram.callbacks import CallbackCodec
 
 
 @dataclass

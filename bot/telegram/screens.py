@@ -7,8 +7,8 @@ from datetime import tzinfo
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import HomeContext
 from bot.home.lookup import Home
+from bot.telegram.context import HomeContext
 from bot.views.device_card import user_zone
 
 View = tuple[str, InlineKeyboardMarkup]
