@@ -10,7 +10,7 @@ import pytest
 from matplotlib import dates as mdates
 from matplotlib.image import imread
 
-from bot.charts import MARK_POINTS_UP_TO, LineChart, build_figure, render_png
+from bot.views.devices.charts import MARK_POINTS_UP_TO, LineChart, build_figure, render_png
 
 HOUR_MS = 3600 * 1000
 # 2024-06-07 12:00 UTC: 14:00 in Berlin, 20:00 in Shanghai.

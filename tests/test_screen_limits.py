@@ -65,12 +65,7 @@ from bot.views import (
     account,
     alerts,
     automations,
-    device_card,
-    device_controls,
-    device_manage,
-    devices_list,
     family,
-    history,
     inbox,
     music,
     music_song,
@@ -79,6 +74,11 @@ from bot.views import (
     sharing,
     timers,
 )
+from bot.views.devices import card as device_card
+from bot.views.devices import controls as device_controls
+from bot.views.devices import history
+from bot.views.devices import listing as devices_list
+from bot.views.devices import manage as device_manage
 
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 UTC = ZoneInfo("UTC")

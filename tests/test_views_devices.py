@@ -21,10 +21,10 @@ from bot.storage.store import Store
 from bot.telegram.callbacks import CallbackCodec
 from bot.telegram.context import Services
 from bot.telegram.routing import Buttons
-from bot.views.device_card import card_view
-from bot.views.device_controls import ASK, CHOICES, STEPPER, TOGGLE, control_for
-from bot.views.device_values import translate_invalid, typed_value, value_hint
-from bot.views.devices_list import PAGE_SIZE, devices_list, page_of
+from bot.views.devices.card import card_view
+from bot.views.devices.controls import ASK, CHOICES, STEPPER, TOGGLE, control_for
+from bot.views.devices.listing import PAGE_SIZE, devices_list, page_of
+from bot.views.devices.values import translate_invalid, typed_value, value_hint
 
 UTC = ZoneInfo("UTC")
 

@@ -19,7 +19,7 @@ from bot.home.lookup import Home
 from bot.i18n import translator, use
 from bot.iot import errors
 from bot.telegram.routing import Buttons
-from bot.views.device_card import card_view, user_zone
+from bot.views.devices.card import card_view, user_zone
 
 if TYPE_CHECKING:
     from bot.telegram.context import HomeApplication, Services

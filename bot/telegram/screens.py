@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from bot.home.lookup import Home
 from bot.telegram.context import HomeContext
-from bot.views.device_card import user_zone
+from bot.views.devices.card import user_zone
 
 View = tuple[str, InlineKeyboardMarkup]
 

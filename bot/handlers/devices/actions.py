@@ -19,8 +19,8 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import expect_text, on_button, on_text
 from bot.telegram.screens import home_of, reply, zone_of
-from bot.views import device_card as views
-from bot.views.device_values import translate_invalid, typed_value
+from bot.views.devices import card as views
+from bot.views.devices.values import translate_invalid, typed_value
 
 GONE = N_("This action is no longer available. Please open the device again.")
 

@@ -11,7 +11,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
 from bot.telegram.screens import home_of, present, user_id_of, zone_of
-from bot.views.device_card import card_view
+from bot.views.devices.card import card_view
 
 
 async def show_card(

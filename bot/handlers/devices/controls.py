@@ -22,9 +22,9 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text, on_button, on_text
 from bot.telegram.screens import home_of, present, reply, user_id_of, zone_of
-from bot.views import device_card as views
-from bot.views.device_controls import choice_menu, controls_menu, current_key
-from bot.views.device_values import translate_invalid, typed_value
+from bot.views.devices import card as views
+from bot.views.devices.controls import choice_menu, controls_menu, current_key
+from bot.views.devices.values import translate_invalid, typed_value
 from bot.views.paging import page_arg
 
 ChooseValue = Callable[[PropertySpec, Any], Any]

@@ -19,7 +19,7 @@ from bot.iot.models.firmware import FirmwareStatus, FirmwareUpdate
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
-from bot.views import device_manage as views
+from bot.views.devices import manage as views
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.charts import LineChart, render_png
 from bot.handlers.devices.manage import edit, load_device, user_id_of
 from bot.i18n import _
 from bot.iot.models.devices import Device
@@ -20,7 +19,8 @@ from bot.iot.template import DataTemplate, numeric_properties
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
-from bot.views import history as views
+from bot.views.devices import history as views
+from bot.views.devices.charts import LineChart, render_png
 from bot.views.paging import page_arg
 
 RECENT_EVENTS = 20

@@ -14,7 +14,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
 from bot.telegram.screens import home_of, present, user_id_of
-from bot.views import devices_list as views
+from bot.views.devices import listing as views
 from bot.views.paging import page_arg
 
 # Where "◀ Back" on a card returns to, kept in the (persisted) user_data.

@@ -18,7 +18,7 @@ from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
-from bot.views import device_manage as views
+from bot.views.devices import manage as views
 from bot.views.paging import page_arg
 
 log = logging.getLogger(__name__)

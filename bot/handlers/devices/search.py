@@ -9,7 +9,7 @@ from bot.home.names import looks_like_a_name, match_devices
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons
 from bot.telegram.screens import home_of, present, user_id_of
-from bot.views.devices_list import candidates
+from bot.views.devices.listing import candidates
 
 
 async def open_by_name(update: Update, context: HomeContext) -> bool:

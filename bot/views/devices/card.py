@@ -22,8 +22,8 @@ from bot.telegram.limits import (
     trim_html,
 )
 from bot.telegram.routing import Buttons
-from bot.views.device_controls import button_count, control_rows
-from bot.views.device_values import value_hint
+from bot.views.devices.controls import button_count, control_rows
+from bot.views.devices.values import value_hint
 
 View = tuple[str, InlineKeyboardMarkup]
 UTC = ZoneInfo("UTC")

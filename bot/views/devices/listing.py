@@ -13,7 +13,7 @@ from bot.iot.models.devices import Device
 from bot.iot.models.families import Family
 from bot.telegram.limits import clip, fitted
 from bot.telegram.routing import Buttons
-from bot.views.device_card import online_mark
+from bot.views.devices.card import online_mark
 from bot.views.paging import PAGE_SIZE, page_of, pager
 
 __all__ = [
