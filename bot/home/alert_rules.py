@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
-from bot.notify.texts import zone
+from bot.home.timezones import zone
 from bot.storage.store import Store, UserSettings
 
 KINDS = ("alert", "fault", "info", "status")  # what /alerts toggles; status = online/offline

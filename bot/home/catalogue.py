@@ -49,10 +49,6 @@ def family_id(context: HomeContext, user_id: int) -> str | None:
     return context.services.accounts.account(user_id).family_id
 
 
-def user_zone(context: HomeContext, user_id: int) -> str:
-    return context.services.store.get_settings(user_id).timezone
-
-
 async def catalogue(context: HomeContext, user_id: int, family: str) -> Catalogue:
     """The family's devices and the templates of their products (two cloud calls)."""
     services = context.services

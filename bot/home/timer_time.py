@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.iot.models.timers import NO_DAYS, TIMER_TIMEZONE
 
@@ -27,14 +26,6 @@ class Schedule:
 
     time_point: str  # "HH:MM"
     days: str
-
-
-def zone(name: str) -> tzinfo:
-    """The zone called ``name``; China time when the name is unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return TIMER_TIMEZONE
 
 
 def parse_clock(text: str) -> str | None:

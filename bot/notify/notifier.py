@@ -23,6 +23,7 @@ from telegram import Bot
 
 from bot.home.alert_rules import AlertRules, Snooze, in_quiet_hours, wants
 from bot.home.directory import DeviceDirectory, KnownDevice
+from bot.home.timezones import zone
 from bot.i18n import translator, use
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.iot.template import SEVERITIES, DataTemplate, EventSpec
@@ -38,7 +39,6 @@ from bot.notify.texts import (
     session_ended_texts,
     snooze_ended_texts,
     status_texts,
-    zone,
 )
 from bot.storage.store import UserSettings
 from bot.telegram.context import HomeApplication

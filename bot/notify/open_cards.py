@@ -16,10 +16,11 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.home.accounts import NotLinked, SessionExpired
 from bot.home.lookup import Home
+from bot.home.timezones import zone
 from bot.i18n import translator, use
 from bot.iot import errors
 from bot.telegram.routing import Buttons
-from bot.views.devices.card import card_view, user_zone
+from bot.views.devices.card import card_view
 
 if TYPE_CHECKING:
     from bot.telegram.context import HomeApplication, Services
@@ -97,9 +98,7 @@ async def refresh_card(app: HomeApplication, card: OpenCard) -> bool:
         except errors.IotError as err:
             log.info("could not refresh a device card: %s", type(err).__name__)
             return False
-        text, keyboard = card_view(
-            fresh, Buttons(services, card.user_id), user_zone(settings.timezone)
-        )
+        text, keyboard = card_view(fresh, Buttons(services, card.user_id), zone(settings.timezone))
         try:
             await app.bot.edit_message_text(
                 text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=keyboard

@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.home.timezones import zone
 from bot.i18n import _, ngettext
 from bot.telegram.limits import ELLIPSIS, MAX_TEXT, trim_html, visible_length
 
@@ -25,7 +25,6 @@ __all__ = [
     "snooze_ended_texts",
     "status_texts",
     "text_length",
-    "zone",
 ]
 
 MAX_ALERT = 3000  # UTF-16 units of one alert's message; longer ones are trimmed
@@ -42,14 +41,6 @@ ICONS = {
     "account": "🔑",
     "snooze": "💤",
 }
-
-
-def zone(name: str) -> ZoneInfo:
-    """The user's timezone (UTC when the stored name is unknown)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def clock_time(ms: int, tz: str) -> str:

@@ -1,15 +1,12 @@
-"""What the device handlers share: who is asking, their timezone, and showing a screen."""
+"""What every screen shares: who is asking, their home, and showing a screen (edited in place)."""
 
 from __future__ import annotations
-
-from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.home.lookup import Home
 from bot.telegram.context import HomeContext
-from bot.views.devices.card import user_zone
 
 View = tuple[str, InlineKeyboardMarkup]
 
@@ -24,11 +21,6 @@ def user_id_of(update: Update) -> int:
 def home_of(update: Update, context: HomeContext) -> Home:
     """The cloud as the user of this update sees it."""
     return Home(context.services, user_id_of(update))
-
-
-def zone_of(update: Update, context: HomeContext) -> tzinfo:
-    """The user's timezone from their settings."""
-    return user_zone(context.services.store.get_settings(user_id_of(update)).timezone)
 
 
 async def present(

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.home.alert_rules import KINDS, Snooze
 from bot.home.directory import KnownDevice
+from bot.home.timezones import zone
 from bot.i18n import N_, _
-from bot.notify.texts import zone
 from bot.storage.store import UserSettings
 from bot.telegram.limits import clip, fit_lines
 from bot.telegram.routing import Buttons

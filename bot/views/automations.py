@@ -10,7 +10,8 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
-from bot.home.timer_time import same_clock, to_local, zone
+from bot.home.timer_time import same_clock, to_local
+from bot.home.timezones import zone
 from bot.i18n import N_, _
 from bot.iot.models.devices import Device
 from bot.iot.models.scenes import (

@@ -8,7 +8,8 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.home.timer_time import Schedule, is_once, same_clock, to_cloud, to_local, utc_offset, zone
+from bot.home.timer_time import Schedule, is_once, same_clock, to_cloud, to_local, utc_offset
+from bot.home.timezones import zone
 from bot.i18n import N_, _
 from bot.iot.models.timers import (
     EVERY_DAY,

@@ -13,12 +13,13 @@ from bot.handlers.devices.card import render_card
 from bot.handlers.devices.controls import alert
 from bot.home.cards import DeviceCard
 from bot.home.lookup import Home
+from bot.home.timezones import user_zone
 from bot.i18n import N_, _
 from bot.iot.template import ActionSpec, DataTemplate, InvalidValue
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import expect_text, on_button, on_text
-from bot.telegram.screens import home_of, reply, zone_of
+from bot.telegram.screens import home_of, reply, user_id_of
 from bot.views.devices import card as views
 from bot.views.devices.values import translate_invalid, typed_value
 
@@ -55,7 +56,7 @@ async def action_pressed(update: Update, context: HomeContext, callback: Callbac
         await render_card(update, context, card)
         await alert(update, context, views.offline_refusal(card))
         return
-    tz = zone_of(update, context)
+    tz = user_zone(context.services.store, user_id_of(update))
     if not action.inputs:
         await answer_query(update, context, _("Sent to {device}…").format(device=card.name))
         card, notice = await run_action(home, card, action, {}, tz)
@@ -95,7 +96,7 @@ async def param_typed(
         await reply(update, context, _(GONE))
         return
     param = action.inputs[len(values)]
-    tz = zone_of(update, context)
+    tz = user_zone(context.services.store, user_id_of(update))
     try:
         values[param.id] = param.spec.coerce(typed_value(param.spec, text), tz=tz)
     except InvalidValue as err:

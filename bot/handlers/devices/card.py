@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.home.cards import DeviceCard
+from bot.home.timezones import user_zone
 from bot.i18n import _
 from bot.notify.open_cards import open_cards
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
-from bot.telegram.screens import home_of, present, user_id_of, zone_of
+from bot.telegram.screens import home_of, present, user_id_of
 from bot.views.devices.card import card_view
 
 
@@ -28,7 +29,12 @@ async def render_card(
     """Show an already loaded card (``notice``, HTML, on top) and note it as open."""
     user_id = user_id_of(update)
     cards = open_cards(context.services)
-    view = card_view(card, Buttons(context, user_id), zone_of(update, context), notice)
+    view = card_view(
+        card,
+        Buttons(context, user_id),
+        user_zone(context.services.store, user_id_of(update)),
+        notice,
+    )
     query = update.callback_query
     if edit and query is not None and query.message is not None:
         # Noted before the edit, so a report arriving meanwhile already refreshes it.

@@ -16,12 +16,13 @@ from telegram import Update
 from bot.handlers.devices.card import render_card
 from bot.home.cards import DeviceCard
 from bot.home.lookup import Home
+from bot.home.timezones import user_zone
 from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text, on_button, on_text
-from bot.telegram.screens import home_of, present, reply, user_id_of, zone_of
+from bot.telegram.screens import home_of, present, reply, user_id_of
 from bot.views.devices import card as views
 from bot.views.devices.controls import choice_menu, controls_menu, current_key
 from bot.views.devices.values import translate_invalid, typed_value
@@ -74,7 +75,7 @@ async def _control(
     prop = await usable_property(update, context, card, prop_id)
     if prop is None:
         return
-    tz = zone_of(update, context)
+    tz = user_zone(context.services.store, user_id_of(update))
     try:
         value = choose(prop, card.value(prop.id))
     except Unchanged as reason:
@@ -178,7 +179,11 @@ async def ask_value(update: Update, context: HomeContext, callback: Callback) ->
         return
     expect_text(context, chat.id, "dev.value", card.device_id, prop.id)
     await answer_query(update, context)
-    await reply(update, context, views.ask_value(card, prop, zone_of(update, context)))
+    await reply(
+        update,
+        context,
+        views.ask_value(card, prop, user_zone(context.services.store, user_id_of(update))),
+    )
 
 
 @on_text("dev.value")
@@ -199,7 +204,7 @@ async def value_typed(
     if not card.online:
         await reply(update, context, html.escape(views.offline_refusal(card)))
         return
-    tz = zone_of(update, context)
+    tz = user_zone(context.services.store, user_id_of(update))
     try:
         value = prop.coerce(typed_value(prop.spec, text), tz=tz)
     except InvalidValue as err:

@@ -14,8 +14,8 @@ from bot.home.catalogue import (
     family_id,
     now,
     show,
-    user_zone,
 )
+from bot.home.timezones import user_zone
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionScene, Automation
@@ -52,7 +52,7 @@ async def details(
     wants_scenes = any(isinstance(a, ActionScene) and not a.scene_name for a in automation.actions)
     scenes = await all_scenes(context, user_id, family) if family and wants_scenes else []
     book = home.book(scenes) if home else views.HomeBook()
-    zone = user_zone(context, user_id)
+    zone = user_zone(context.services.store, user_id).key
     buttons = Buttons(context, user_id)
     return views.automation_details(automation, book, zone, now(), buttons, notice, page)
 

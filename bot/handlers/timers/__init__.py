@@ -7,7 +7,8 @@ from html import escape
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CommandHandler
 
-from bot.home.catalogue import View, catalogue, family_id, now, show, user_zone
+from bot.home.catalogue import View, catalogue, family_id, now, show
+from bot.home.timezones import user_zone
 from bot.i18n import N_, _
 from bot.iot.models.timers import Timer
 from bot.iot.template import DataTemplate
@@ -72,7 +73,7 @@ async def timer_list(
         device_id,
         timers,
         template if template is not None else DataTemplate(),
-        user_zone(context, user_id),
+        user_zone(context.services.store, user_id).key,
         now(),
         Buttons(context, user_id),
         back_button(context, user_id, device_id, origin),
@@ -138,7 +139,7 @@ async def ask_delete(update: Update, context: HomeContext, callback: Callback) -
     if timer is None:
         await show(update, await timer_list(context, user_id, device_id, origin, _gone(), page))
         return
-    zone, buttons = user_zone(context, user_id), Buttons(context, user_id)
+    zone, buttons = user_zone(context.services.store, user_id).key, Buttons(context, user_id)
     view = views.confirm_delete(timer, device_id, zone, now(), buttons, origin, page)
     await show(update, view)
 

@@ -8,8 +8,9 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers.timers import FROM_CARD, timer_list
-from bot.home.catalogue import Catalogue, View, catalogue, now, show, user_zone
-from bot.home.timer_time import Schedule, parse_clock, to_cloud, to_local, zone
+from bot.home.catalogue import Catalogue, View, catalogue, now, show
+from bot.home.timer_time import Schedule, parse_clock, to_cloud, to_local
+from bot.home.timezones import user_zone
 from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.timers import NO_DAYS, days_from_weekdays, weekdays_of
@@ -72,7 +73,11 @@ async def _next(
     if device is None:
         await show(update, (_("That device is no longer in this family."), None))
         return
-    buttons, zone_name, moment = Buttons(context, user_id), user_zone(context, user_id), now()
+    buttons, zone_name, moment = (
+        Buttons(context, user_id),
+        user_zone(context.services.store, user_id).key,
+        now(),
+    )
     step = step or next((s for s in STEPS if not draft[s]), "review")
     if step == "values":
         complete = all(draft[s] for s in STEPS)
@@ -123,7 +128,9 @@ async def edit(update: Update, context: HomeContext, callback: Callback) -> None
         notice = _("That timer no longer exists.")
         await show(update, await timer_list(context, user_id, device_id, origin, notice))
         return
-    local = to_local(timer.time_point, timer.days, zone(user_zone(context, user_id)), now())
+    local = to_local(
+        timer.time_point, timer.days, user_zone(context.services.store, user_id), now()
+    )
     known: dict[str, Any] = {"timer": timer_id, "name": timer.name, "values": dict(timer.data)}
     known.update(time=local.time_point, days=local.days, repeat=timer.repeat)
     _open(context, device_id, origin, **known)
@@ -278,7 +285,9 @@ async def save(update: Update, context: HomeContext, callback: Callback) -> None
     if draft is None or not all(draft[s] for s in STEPS):
         await show(update, _gone(context, user_id))
         return
-    cloud = to_cloud(draft["time"], draft["days"], zone(user_zone(context, user_id)), now())
+    cloud = to_cloud(
+        draft["time"], draft["days"], user_zone(context.services.store, user_id), now()
+    )
     iot, device_id, repeat = context.services.iot, draft["device"], bool(draft["repeat"])
     args = (device_id, draft["name"] or _("Timer"), cloud.days, cloud.time_point, draft["values"])
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -30,14 +30,6 @@ UTC = ZoneInfo("UTC")
 TITLE_SHOWN = 256  # UTF-16 units of the device's name heading its card
 VALUE_SHOWN = 300  # UTF-16 units of one value (a long text property, an action's output)
 NOTICE_SHOWN = 1500  # UTF-16 units of what was just done, above the card
-
-
-def user_zone(name: str) -> tzinfo:
-    """The user's timezone (UTC when the name is not a known zone)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def moment(ms: int, tz: tzinfo) -> str:
