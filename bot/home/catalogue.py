@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from telegram import InlineKeyboardMarkup, Update
 
 from bot.iot.models.devices import Device
 from bot.iot.models.scenes import Scene, ScenePage
 from bot.iot.template import DataTemplate, PropertySpec
 from bot.telegram.context import HomeContext
-from bot.views.automations import HomeBook
-
-View = tuple[str, InlineKeyboardMarkup | None]
 
 
 @dataclass(frozen=True)
@@ -35,9 +30,6 @@ class Catalogue:
     def with_settings(self) -> list[Device]:
         """The devices with at least one property the app may set, in the family's order."""
         return [d for d in self.devices.values() if self.settable(d.device_id)]
-
-    def book(self, scenes: Iterable[Scene] = ()) -> HomeBook:
-        return HomeBook(self.devices, self.templates, {s.scene_id: s.name for s in scenes})
 
 
 def now() -> datetime:
@@ -78,12 +70,3 @@ async def all_scenes(context: HomeContext, user_id: int, family: str) -> list[Sc
         scenes += page.scenes
         if not page.scenes or len(scenes) >= page.total:
             return scenes
-
-
-async def show(update: Update, view: View) -> None:
-    """Edit the pressed button's message into ``view``, or answer a typed message with it."""
-    text, keyboard = view
-    if update.callback_query is not None:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text, reply_markup=keyboard)

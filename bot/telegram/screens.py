@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 from bot.home.lookup import Home
 from bot.telegram.context import HomeContext
 
-View = tuple[str, InlineKeyboardMarkup]
+View = tuple[str, InlineKeyboardMarkup | None]  # (HTML text, its buttons)
 
 
 def user_id_of(update: Update) -> int:
@@ -23,24 +23,30 @@ def home_of(update: Update, context: HomeContext) -> Home:
     return Home(context.services, user_id_of(update))
 
 
-async def present(
-    update: Update, context: HomeContext, view: View, *, edit: bool = True
-) -> tuple[int, int]:
-    """Edit the pressed message into ``view`` (or send it); returns (chat id, message id)."""
+async def show(update: Update, view: View, *, edit: bool = True) -> tuple[int, int]:
+    """Show ``view``: the pressed button's message edited into it, else a new message.
+
+    A press that would show what is already shown ("message is not modified") is harmless. A
+    typed message is answered (quoting it in groups); with ``edit=False`` a press gets a new
+    message below. Returns (chat id, message id) of the message that shows it.
+    """
     text, keyboard = view
     query = update.callback_query
-    message = query.message if query is not None else None
-    if edit and query is not None and isinstance(message, Message):
+    pressed = query.message if query is not None else None
+    if edit and query is not None and isinstance(pressed, Message):
         try:
             await query.edit_message_text(text, reply_markup=keyboard)
         except BadRequest as err:
-            # Pressing a button that would show what is already shown is harmless.
             if "not modified" not in str(err).lower():
                 raise
-        return message.chat_id, message.message_id
-    chat = update.effective_chat
-    assert chat is not None
-    sent = await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+        return pressed.chat_id, pressed.message_id
+    typed = update.message
+    if typed is not None:
+        sent = await typed.reply_text(text, reply_markup=keyboard)
+    else:
+        chat = update.effective_chat
+        assert chat is not None
+        sent = await update.get_bot().send_message(chat.id, text, reply_markup=keyboard)
     return sent.chat_id, sent.message_id
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
+from bot.home.catalogue import Catalogue
 from bot.home.timer_time import same_clock, to_local
 from bot.home.timezones import zone
 from bot.i18n import N_, _
@@ -24,6 +25,7 @@ from bot.iot.models.scenes import (
     AutomationSummary,
     ConditionDevice,
     ConditionTimer,
+    Scene,
     SceneAction,
 )
 from bot.iot.template import DataTemplate, PropertySpec
@@ -55,6 +57,11 @@ class HomeBook:
     devices: Mapping[str, Device] = field(default_factory=dict)
     templates: Mapping[str, DataTemplate] = field(default_factory=dict)  # by product id
     scenes: Mapping[str, str] = field(default_factory=dict)  # scene id -> name
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, scenes: Iterable[Scene] = ()) -> HomeBook:
+        """The book of a family's catalogue and its scenes."""
+        return cls(catalogue.devices, catalogue.templates, {s.scene_id: s.name for s in scenes})
 
     def device_name(self, device_id: str, alias: str = "") -> str:
         device = self.devices.get(device_id)

@@ -11,7 +11,7 @@ from bot.notify.open_cards import open_cards
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
-from bot.telegram.screens import home_of, present, user_id_of
+from bot.telegram.screens import home_of, show, user_id_of
 from bot.views.devices.card import card_view
 
 
@@ -39,7 +39,7 @@ async def render_card(
     if edit and query is not None and query.message is not None:
         # Noted before the edit, so a report arriving meanwhile already refreshes it.
         cards.opened(query.message.chat.id, query.message.message_id, user_id, card.device_id)
-    chat_id, message_id = await present(update, context, view, edit=edit)
+    chat_id, message_id = await show(update, view, edit=edit)
     cards.opened(chat_id, message_id, user_id, card.device_id)
 
 

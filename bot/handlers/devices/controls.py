@@ -22,7 +22,7 @@ from bot.iot.template import InvalidValue, PropertySpec
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text, on_button, on_text
-from bot.telegram.screens import home_of, present, reply, user_id_of
+from bot.telegram.screens import home_of, reply, show, user_id_of
 from bot.views.devices import card as views
 from bot.views.devices.controls import choice_menu, controls_menu, current_key
 from bot.views.devices.values import translate_invalid, typed_value
@@ -154,7 +154,7 @@ async def choices_menu(update: Update, context: HomeContext, callback: Callback)
     if prop is None:
         return
     buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 2)
-    await present(update, context, choice_menu(card, prop, buttons, page))
+    await show(update, choice_menu(card, prop, buttons, page))
 
 
 @on_button("dev.ctls")
@@ -164,7 +164,7 @@ async def all_controls(update: Update, context: HomeContext, callback: Callback)
         return
     card = await home_of(update, context).card(callback.args[0])
     buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 1)
-    await present(update, context, controls_menu(card, buttons, page))
+    await show(update, controls_menu(card, buttons, page))
 
 
 @on_button("dev.ask")

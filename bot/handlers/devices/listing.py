@@ -13,7 +13,7 @@ from bot.i18n import _
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons, on_button
-from bot.telegram.screens import home_of, present, user_id_of
+from bot.telegram.screens import home_of, show, user_id_of
 from bot.views.devices import listing as views
 from bot.views.paging import page_arg
 
@@ -43,18 +43,18 @@ async def show_home(
     buttons = Buttons(context, user_id_of(update))
     families, current = await home.families()
     if current is None and families:
-        await present(update, context, views.family_menu(families, None, buttons), edit=edit)
+        await show(update, views.family_menu(families, None, buttons), edit=edit)
         return
     if current is None:
         view = views.no_home(await home.shared_count(), buttons)
-        await present(update, context, view, edit=edit)
+        await show(update, view, edit=edit)
         return
     listing = await home.listing(families, current, room_id)
     if room_id not in (ALL_ROOMS, DEFAULT_ROOM) and not listing.room_name(room_id):
         listing = await home.listing(families, current, ALL_ROOMS)  # the room was deleted
     _, page, _pages = views.page_of(listing.devices, page)
     _remember(context, kind="list", room=listing.room_id, page=page)
-    await present(update, context, views.devices_list(listing, page, buttons), edit=edit)
+    await show(update, views.devices_list(listing, page, buttons), edit=edit)
 
 
 async def devices_command(update: Update, context: HomeContext) -> None:
@@ -98,7 +98,7 @@ async def choose_family(update: Update, context: HomeContext, callback: Callback
     families, current = await home.families()
     buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 0)
     view = views.family_menu(families, current.family_id if current else None, buttons, page)
-    await present(update, context, view)
+    await show(update, view)
 
 
 @on_button("dev.famset")
@@ -130,7 +130,7 @@ async def choose_room(update: Update, context: HomeContext, callback: Callback) 
     counts = Counter(d.room_id or DEFAULT_ROOM for d in listing.devices)
     listing = dataclasses.replace(listing, room_id=room)
     buttons, page = Buttons(context, user_id_of(update)), page_arg(callback.args, 0)
-    await present(update, context, views.room_menu(listing, counts, buttons, page))
+    await show(update, views.room_menu(listing, counts, buttons, page))
 
 
 @on_button("dev.shared")
@@ -144,4 +144,4 @@ async def _show_shared(update: Update, context: HomeContext, page: int) -> None:
     _, page, _pages = views.page_of(devices, page)
     _remember(context, kind="shared", page=page)
     buttons = Buttons(context, user_id_of(update))
-    await present(update, context, views.shared_list(devices, page, buttons))
+    await show(update, views.shared_list(devices, page, buttons))

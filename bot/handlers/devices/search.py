@@ -8,7 +8,7 @@ from bot.handlers.devices.card import show_card
 from bot.home.names import looks_like_a_name, match_devices
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_of, present, user_id_of
+from bot.telegram.screens import home_of, show, user_id_of
 from bot.views.devices.listing import candidates
 
 
@@ -32,5 +32,5 @@ async def open_by_name(update: Update, context: HomeContext) -> bool:
         await show_card(update, context, matches[0].device.device_id, edit=False)
         return True
     view = candidates(message.text, matches, Buttons(context, user_id_of(update)))
-    await present(update, context, view, edit=False)
+    await show(update, view, edit=False)
     return True

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.scenes import builder as scene_builder  # noqa: F401  (registers the New scene routes)
-from bot.home.catalogue import View, all_scenes, family_id, show
+from bot.home.catalogue import all_scenes, family_id
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import Scene
@@ -18,6 +18,7 @@ from bot.telegram.context import HomeApplication, HomeContext
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, on_button
+from bot.telegram.screens import View, show
 from bot.views import scenes as views
 from bot.views.paging import page_arg
 

@@ -7,14 +7,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.home.catalogue import (
-    View,
-    all_scenes,
-    catalogue,
-    family_id,
-    now,
-    show,
-)
+from bot.home.catalogue import all_scenes, catalogue, family_id, now
 from bot.home.timezones import user_zone
 from bot.i18n import N_, _
 from bot.iot import errors
@@ -24,6 +17,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, on_button
+from bot.telegram.screens import View, show
 from bot.views import automations as views
 from bot.views.paging import page_arg
 from bot.views.scenes import no_family
@@ -51,7 +45,7 @@ async def details(
     home = await catalogue(context, user_id, family) if family else None
     wants_scenes = any(isinstance(a, ActionScene) and not a.scene_name for a in automation.actions)
     scenes = await all_scenes(context, user_id, family) if family and wants_scenes else []
-    book = home.book(scenes) if home else views.HomeBook()
+    book = views.HomeBook.of(home, scenes) if home else views.HomeBook()
     zone = user_zone(context.services.store, user_id).key
     buttons = Buttons(context, user_id)
     return views.automation_details(automation, book, zone, now(), buttons, notice, page)

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.home.catalogue import Catalogue, View, catalogue, family_id, show
+from bot.home.catalogue import Catalogue, catalogue, family_id
 from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionDelay, ActionDevice, SceneAction
@@ -15,8 +15,10 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.telegram.screens import View, show
 from bot.views import scenes as views
 from bot.views import setting_picker as picker
+from bot.views.automations import HomeBook
 from bot.views.paging import page_arg
 
 DRAFT_KEY = "scene_draft"
@@ -43,7 +45,7 @@ async def _draft_view(context: HomeContext, user_id: int, notice: str = "") -> V
     draft = _draft(context)
     if draft is None:
         return _gone(context, user_id)
-    book = (await catalogue(context, user_id, draft["family"])).book()
+    book = HomeBook.of(await catalogue(context, user_id, draft["family"]))
     return views.draft(draft["name"], _actions(draft), book, Buttons(context, user_id), notice)
 
 

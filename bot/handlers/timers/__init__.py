@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CommandHandler
 
-from bot.home.catalogue import View, catalogue, family_id, now, show
+from bot.home.catalogue import catalogue, family_id, now
 from bot.home.timezones import user_zone
 from bot.i18n import N_, _
 from bot.iot.models.timers import Timer
@@ -17,6 +17,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, on_button
+from bot.telegram.screens import View, show
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers.timers import FROM_CARD, timer_list
-from bot.home.catalogue import Catalogue, View, catalogue, now, show
+from bot.home.catalogue import Catalogue, catalogue, now
 from bot.home.timer_time import Schedule, parse_clock, to_cloud, to_local
 from bot.home.timezones import user_zone
 from bot.i18n import _
@@ -19,6 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.telegram.screens import View, show
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg
