@@ -33,11 +33,6 @@ from bot.handlers import (
     sharing,
     timers,
 )
-from bot.handlers.devices import firmware
-from bot.handlers.devices import history as device_history
-from bot.handlers.devices import manage as device_manage
-from bot.handlers.scenes import automations
-from bot.handlers.sharing import received as shared
 from bot.home.accounts import AccountManager
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
@@ -52,28 +47,24 @@ from bot.telegram.callbacks import CallbackCodec
 from bot.telegram.context import HomeApplication, HomeContext, Services
 from bot.telegram.persistence import SqlitePersistence
 from bot.telegram.rate_limit import RetryingRateLimiter
-from bot.telegram.routing import dispatch_button
+from bot.telegram.routing import Routes, dispatch_button
 
 log = logging.getLogger(__name__)
 
 SANDBOX_FILE = "sandbox-cloud.pickle"  # the embedded sandbox's world, in the data directory
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-# Feature modules, in the order their handlers are tried; each has register(app).
+# The features, in the order their handlers are tried; each register(app) names every
+# command, button, typed answer and deep link it owns (see bot/telegram/routing.py's Routes).
 FEATURES: tuple[Any, ...] = (
     account,
     general,
     devices,
-    device_manage,
-    firmware,
-    device_history,
     music,
     sharing,
-    shared,
     family,
     inbox,
     scenes,
-    automations,
     timers,
     alerts,
 )
@@ -105,6 +96,7 @@ def build_application(settings: Settings) -> HomeApplication:
     assert isinstance(app, HomeApplication)
     app.settings = settings
     app.store = store
+    app.routes = Routes(app)
 
     app.add_handler(TypeHandler(Update, count_update), group=-10)
     app.add_handler(TypeHandler(Update, _guard), group=-2)
@@ -160,7 +152,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         bot_username=me.username or "",
         extras={METRICS_KEY: metrics},
     )
-    await commands.publish(app)
+    await commands.publish(app, app.routes.menu)
     if settings.push:
         await start_push(app)
 

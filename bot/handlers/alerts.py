@@ -6,7 +6,7 @@ import logging
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler, TypeHandler
+from telegram.ext import TypeHandler
 
 from bot.home.alert_rules import (
     KINDS,
@@ -19,10 +19,9 @@ from bot.home.alert_rules import (
 from bot.home.directory import DeviceDirectory
 from bot.i18n import N_, _
 from bot.notify.wiring import notifier_of
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.routing import Buttons, expect_text
 from bot.views import alerts as views
 
 log = logging.getLogger(__name__)
@@ -113,13 +112,11 @@ async def _show(update: Update, context: HomeContext, view: views.View) -> None:
     await query.edit_message_text(view[0], reply_markup=view[1])
 
 
-@on_button("al.menu")
 async def menu_button(update: Update, context: HomeContext, callback: Callback) -> None:
     """« Back: the /alerts menu again."""
     await _show(update, context, await _menu(context, callback.owner_id))
 
 
-@on_button("al.kind")
 async def toggle_kind(update: Update, context: HomeContext, callback: Callback) -> None:
     """Switch one kind of alert on or off."""
     kind = callback.args[0] if callback.args else ""
@@ -130,7 +127,6 @@ async def toggle_kind(update: Update, context: HomeContext, callback: Callback) 
     await _show(update, context, await _menu(context, callback.owner_id))
 
 
-@on_button("al.private")
 async def back_to_private(update: Update, context: HomeContext, callback: Callback) -> None:
     """Send alerts to the private chat instead of the group."""
     context.services.store.update_settings(callback.owner_id, alerts_chat_id=None)
@@ -138,14 +134,12 @@ async def back_to_private(update: Update, context: HomeContext, callback: Callba
     await _show(update, context, await _menu(context, callback.owner_id))
 
 
-@on_button("al.devs")
 async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
     """The devices with their mute toggles, one page."""
     page = int(callback.args[0]) if callback.args else 0
     await _show_devices(update, context, callback.owner_id, page)
 
 
-@on_button("al.mute")
 async def toggle_mute(update: Update, context: HomeContext, callback: Callback) -> None:
     """Mute or unmute one device."""
     page, device_id = int(callback.args[0]), callback.args[1]
@@ -162,14 +156,12 @@ async def _show_devices(update: Update, context: HomeContext, user_id: int, page
     await _show(update, context, views.device_list(devices, muted, page, Buttons(context, user_id)))
 
 
-@on_button("al.quiet")
 async def quiet_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """Quiet hours: presets, other times, off."""
     settings = context.services.store.get_settings(callback.owner_id)
     await _show(update, context, views.quiet_menu(settings, Buttons(context, callback.owner_id)))
 
 
-@on_button("al.qset")
 async def quiet_preset(update: Update, context: HomeContext, callback: Callback) -> None:
     """Set quiet hours from a preset."""
     start, end = callback.args[0], callback.args[1]
@@ -180,7 +172,6 @@ async def quiet_preset(update: Update, context: HomeContext, callback: Callback)
     await _show(update, context, await _menu(context, callback.owner_id))
 
 
-@on_button("al.qoff")
 async def quiet_off(update: Update, context: HomeContext, callback: Callback) -> None:
     """No quiet hours any more."""
     context.services.store.update_settings(callback.owner_id, quiet_hours=None)
@@ -188,7 +179,6 @@ async def quiet_off(update: Update, context: HomeContext, callback: Callback) ->
     await _show(update, context, await _menu(context, callback.owner_id))
 
 
-@on_button("al.qask")
 async def quiet_ask(update: Update, context: HomeContext, callback: Callback) -> None:
     """Ask for quiet hours typed as from-to."""
     query = update.callback_query
@@ -198,7 +188,6 @@ async def quiet_ask(update: Update, context: HomeContext, callback: Callback) ->
     await query.edit_message_text(views.ask_quiet_hours())
 
 
-@on_text("al.quiet")
 async def quiet_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -215,7 +204,6 @@ async def quiet_typed(
     await message.reply_text(menu_text, reply_markup=keyboard)
 
 
-@on_button("al.snz")
 async def snooze(update: Update, context: HomeContext, callback: Callback) -> None:
     """A snooze button under an alert: hold back its devices' alerts for a while."""
     query = update.callback_query
@@ -237,7 +225,6 @@ async def snooze(update: Update, context: HomeContext, callback: Callback) -> No
     await query.edit_message_reply_markup(keyboard)
 
 
-@on_button("al.wake")
 async def wake(update: Update, context: HomeContext, callback: Callback) -> None:
     """End the snooze a message's devices are in, and show the snooze buttons again."""
     query = update.callback_query
@@ -248,7 +235,6 @@ async def wake(update: Update, context: HomeContext, callback: Callback) -> None
     await query.edit_message_reply_markup(views.snooze_keyboard(buttons, callback.args))
 
 
-@on_button("al.wakeall")
 async def wake_all(update: Update, context: HomeContext, callback: Callback) -> None:
     """End every snooze of the user."""
     snoozed = [s.device_id for s in _rules(context).snoozes(callback.owner_id)]
@@ -280,7 +266,20 @@ async def user_is_back(update: object, context: HomeContext) -> None:
 
 
 def register(app: HomeApplication) -> None:
-    """Add /alerts and the handler that notices a user is back."""
+    """Alerts: /alerts, its buttons, and noticing that a user is back."""
+    routes = app.routes
     app.add_handler(TypeHandler(Update, user_is_back), group=-3)
-    app.add_handler(CommandHandler("alerts", alerts_command))
-    commands.add_command("alerts", N_("Alert settings"), 70)
+    routes.command("alerts", alerts_command, N_("Alert settings"), 70)
+    routes.button("al.menu", menu_button)
+    routes.button("al.kind", toggle_kind)
+    routes.button("al.private", back_to_private)
+    routes.button("al.devs", device_list)
+    routes.button("al.mute", toggle_mute)
+    routes.button("al.quiet", quiet_menu)
+    routes.button("al.qset", quiet_preset)
+    routes.button("al.qoff", quiet_off)
+    routes.button("al.qask", quiet_ask)
+    routes.text("al.quiet", quiet_typed)
+    routes.button("al.snz", snooze)
+    routes.button("al.wake", wake)
+    routes.button("al.wakeall", wake_all)

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.i18n import N_, _, activate, available_languages, translator
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
+from bot.telegram.commands import MenuCommand, in_order
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import (
+    LAST_WORD,
+    TYPED,
     Buttons,
     cancel_text,
     dispatch_text,
     expect_text,
-    on_button,
-    on_text,
 )
 
-# Features that answer free text when no question is open (e.g. a device name) add a hook here.
-TEXT_FALLBACKS: list[object] = []
 
-
-def help_text() -> str:
+def help_text(menu: Iterable[MenuCommand]) -> str:
     """/help: every command in the menu, in the user's language."""
     lines = [_("<b>What I can do</b>")]
-    for command in sorted(commands.MENU, key=lambda c: c.order):
+    for command in in_order(menu):
         lines.append(f"/{command.name} — {escape(_(command.description))}")
     lines.append("")
     lines.append(_("Buttons under my messages work too; /cancel stops any question I asked."))
@@ -37,7 +35,7 @@ def help_text() -> str:
 
 async def show_help(update: Update, context: HomeContext) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(help_text())
+        await update.effective_message.reply_text(help_text(context.routes.menu))
 
 
 def language_menu(buttons: Buttons, current: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -60,7 +58,6 @@ async def choose_language(update: Update, context: HomeContext) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@on_button("lang.set")
 async def set_language(update: Update, context: HomeContext, callback: Callback) -> None:
     user, query = update.effective_user, update.callback_query
     assert user is not None and query is not None
@@ -92,7 +89,6 @@ async def choose_timezone(update: Update, context: HomeContext) -> None:
     )
 
 
-@on_text("tz.set")
 async def timezone_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -139,27 +135,32 @@ async def cancel(update: Update, context: HomeContext) -> None:
         await message.reply_text(_("There's nothing to cancel."))
 
 
-async def text_message(update: Update, context: HomeContext) -> None:
-    """Typed text: the answer to an open question, a feature's guess, or a hint."""
+async def answer_question(update: Update, context: HomeContext) -> None:
+    """Typed text that answers the question waiting in this chat; nothing later sees it."""
     if await dispatch_text(update, context):
-        return
-    for fallback in TEXT_FALLBACKS:
-        if await fallback(update, context):  # type: ignore[operator]
-            return
-    chat = update.effective_chat
-    if update.effective_message is not None and chat is not None and chat.type == "private":
+        raise ApplicationHandlerStop
+
+
+async def not_understood(update: Update, context: HomeContext) -> None:
+    """Typed text in a private chat that nothing before took: say what to do instead."""
+    if update.effective_message is not None:
         await update.effective_message.reply_text(
             _("I didn't catch that. Send /help to see what I can do.")
         )
 
 
 def register(app: HomeApplication) -> None:
-    app.add_handler(CommandHandler("help", show_help))
-    app.add_handler(CommandHandler("language", choose_language))
-    app.add_handler(CommandHandler("timezone", choose_timezone))
-    app.add_handler(CommandHandler("cancel", cancel))
-    # Same group as the sign-in conversation, after it: a text it consumes is not answered twice.
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text_message))
-    commands.add_command("language", N_("Change the language"), 95)
-    commands.add_command("timezone", N_("Set your timezone"), 96)
-    commands.add_command("help", N_("What I can do"), 99)
+    """Around the features: /help, /language, /timezone, /cancel, answers to questions, stray text."""
+    routes = app.routes
+    routes.command("help", show_help, N_("What I can do"), 99)
+    routes.command("language", choose_language, N_("Change the language"), 95)
+    routes.command("timezone", choose_timezone, N_("Set your timezone"), 96)
+    routes.command("cancel", cancel)
+    routes.button("lang.set", set_language)
+    routes.text("tz.set", timezone_typed)
+    # Typed text: the answer to an open question first (same group as the sign-in
+    # conversation, after it), then the features' guesses (TEXT_GUESSES), then a hint.
+    app.add_handler(MessageHandler(TYPED, answer_question))
+    app.add_handler(
+        MessageHandler(TYPED & filters.ChatType.PRIVATE, not_understood), group=LAST_WORD
+    )

@@ -7,16 +7,14 @@ from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.ext import CommandHandler
 
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.messages import Message, MessageCategory, MessageCursor, MessageType
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.routing import Buttons
 from bot.views import inbox as views
 
 PAGE_SIZE = 5
@@ -87,14 +85,12 @@ async def inbox_command(update: Update, context: HomeContext) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@on_button("inb.cat")
 async def show_category(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _page_view(context, user_id, _category(callback.args[0]), 0)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("inb.page")
 async def show_page(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     category, page = _category(callback.args[0]), int(callback.args[1])
@@ -102,7 +98,6 @@ async def show_page(update: Update, context: HomeContext, callback: Callback) ->
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("inb.del")
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteMessage, then the same page again."""
     user_id, query = _query(update)
@@ -117,7 +112,6 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("inb.acc")
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """Accept an invitation: bind the shared device or join the family; the message then goes."""
     user_id, query = _query(update)
@@ -162,5 +156,10 @@ async def _accept(context: HomeContext, user_id: int, message: Message) -> str:
 
 
 def register(app: HomeApplication) -> None:
-    app.add_handler(CommandHandler("inbox", inbox_command))
-    commands.add_command("inbox", N_("Messages: alerts, invitations, news"), 40)
+    """The message inbox: /inbox and its buttons."""
+    routes = app.routes
+    routes.command("inbox", inbox_command, N_("Messages: alerts, invitations, news"), 40)
+    routes.button("inb.cat", show_category)
+    routes.button("inb.page", show_page)
+    routes.button("inb.del", delete)
+    routes.button("inb.acc", accept)

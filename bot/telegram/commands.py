@@ -1,7 +1,8 @@
-"""The bot's command menu: each feature adds its commands; post_init publishes them per language."""
+"""The bot's command menu: the features name theirs (Routes.command); post_init publishes it per language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,26 +19,20 @@ class MenuCommand:
     order: int
 
 
-MENU: list[MenuCommand] = []
+def in_order(menu: Iterable[MenuCommand]) -> list[MenuCommand]:
+    """The menu as it is shown: lower orders first."""
+    return sorted(menu, key=lambda c: c.order)
 
 
-def add_command(name: str, description: str, order: int) -> None:
-    """Put ``/name`` in the menu (``description`` marked with N_); lower ``order`` comes first."""
-    if all(c.name != name for c in MENU):
-        MENU.append(MenuCommand(name, description, order))
-
-
-def commands_for(language: str) -> list[BotCommand]:
+def commands_for(menu: Iterable[MenuCommand], language: str) -> list[BotCommand]:
     """The menu in one language."""
     tr = translator(language)
-    return [
-        BotCommand(c.name, tr.gettext(c.description)) for c in sorted(MENU, key=lambda c: c.order)
-    ]
+    return [BotCommand(c.name, tr.gettext(c.description)) for c in in_order(menu)]
 
 
-async def publish(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def publish(app: Application[Any, Any, Any, Any, Any, Any], menu: list[MenuCommand]) -> None:
     """Set the menu for every language (English is also the default for the rest)."""
-    await app.bot.set_my_commands(commands_for("en"))
+    await app.bot.set_my_commands(commands_for(menu, "en"))
     for code in available_languages():
         # Telegram wants a two-letter ISO 639-1 code; zh_Hans -> zh.
-        await app.bot.set_my_commands(commands_for(code), language_code=code[:2])
+        await app.bot.set_my_commands(commands_for(menu, code), language_code=code[:2])

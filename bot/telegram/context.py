@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.sandbox.server import Sandbox
     from bot.storage.store import Store
     from bot.telegram.callbacks import CallbackCodec
+    from bot.telegram.routing import Routes
 
 
 @dataclass
@@ -38,6 +39,7 @@ class HomeApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     settings: Settings
     store: Store
+    routes: Routes  # every command, button, typed answer and deep link (build_application)
     services: Services
     heap_keeper: HeapKeeper | None = None  # set by ``python -m bot run`` (bot/ops/heap.py)
 
@@ -52,6 +54,12 @@ class HomeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         app = self.application
         assert isinstance(app, HomeApplication)
         return app.services
+
+    @property
+    def routes(self) -> Routes:
+        app = self.application
+        assert isinstance(app, HomeApplication)
+        return app.routes
 
 
 async def answer_query(

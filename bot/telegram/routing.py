@@ -4,7 +4,8 @@ Every inline button's data is encoded by :mod:`bot.telegram.callbacks` as (owner
 CallbackQueryHandler decodes it, refuses presses by anyone but the owner, and calls the
 function registered for the route. A feature that needs typed input (a new name, an exact
 value) calls :func:`expect_text`; the user's next text message in that chat goes to the
-route registered with :func:`on_text`. Both survive a restart: the routes are code, the
+route's text handler. Every route is named by its feature's ``register(app)`` in the app's
+:class:`Routes`. Both survive a restart: the routes are code, the
 buttons' payloads and the pending input live in the database (user_data is persisted).
 """
 
@@ -13,50 +14,93 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import _
 from bot.telegram.callbacks import Callback, CallbackError
+from bot.telegram.commands import MenuCommand
 from bot.telegram.context import HomeContext, Services, answer_query
 
 log = logging.getLogger(__name__)
 
 ButtonHandler = Callable[[Update, HomeContext, Callback], Awaitable[None]]
 TextHandler = Callable[[Update, HomeContext, str, tuple[str, ...]], Awaitable[None]]
+DeepLinkHandler = Callable[[Update, HomeContext, str], Awaitable[None]]
 
-_BUTTONS: dict[str, ButtonHandler] = {}
-_TEXTS: dict[str, TextHandler] = {}
+# Typed text that no open question took: the features' guesses (a device's name), then the
+# last word (a hint, in private chats). The sign-in conversation and the answers to questions
+# are in the default group 0, before both.
+TYPED = filters.TEXT & ~filters.COMMAND
+TEXT_GUESSES = 1
+LAST_WORD = 2
+
 PENDING_KEY = "pending_input"
 PENDING_TTL = 15 * 60  # seconds a question stays open
 
 
-def on_button(route: str) -> Callable[[ButtonHandler], ButtonHandler]:
-    """Register the handler of buttons made with ``route``."""
+class Routes:
+    """Where every command, button, typed answer and deep link goes, as the features named them.
 
-    def register(handler: ButtonHandler) -> ButtonHandler:
-        if route in _BUTTONS:
+    Made by build_application before the features' ``register(app)`` fill it; nothing adds a
+    route by being imported. Buttons carry their route in their callback data (bot.telegram.
+    callbacks) and go through :func:`dispatch_button`; a question asked with
+    :func:`expect_text` gets its answer through :func:`dispatch_text`.
+    """
+
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._app = app
+        self.buttons: dict[str, ButtonHandler] = {}
+        self.texts: dict[str, TextHandler] = {}
+        self.deep_links: dict[str, DeepLinkHandler] = {}
+        self.menu: list[MenuCommand] = []
+
+    def command(
+        self,
+        name: str,
+        callback: Callable[[Update, HomeContext], Coroutine[Any, Any, Any]],
+        menu: str | None = None,
+        order: int = 50,
+    ) -> None:
+        """``/name`` calls ``callback``; with ``menu`` (an N_() message) it is in the menu too."""
+        self._app.add_handler(CommandHandler(name, callback))
+        if menu is not None:
+            self.in_menu(name, menu, order)
+
+    def in_menu(self, name: str, description: str, order: int) -> None:
+        """Put ``/name`` in the command menu (``description`` N_() marked); lower orders first."""
+        if all(c.name != name for c in self.menu):
+            self.menu.append(MenuCommand(name, description, order))
+
+    def button(self, route: str, handler: ButtonHandler) -> None:
+        """Buttons made with ``route`` call ``handler``."""
+        if route in self.buttons:
             raise RuntimeError(f"button route {route} registered twice")
-        _BUTTONS[route] = handler
-        return handler
+        self.buttons[route] = handler
 
-    return register
-
-
-def on_text(route: str) -> Callable[[TextHandler], TextHandler]:
-    """Register the handler of typed answers to questions asked with ``expect_text(route)``."""
-
-    def register(handler: TextHandler) -> TextHandler:
-        if route in _TEXTS:
+    def text(self, route: str, handler: TextHandler) -> None:
+        """Answers to questions asked with ``expect_text(route)`` go to ``handler``."""
+        if route in self.texts:
             raise RuntimeError(f"text route {route} registered twice")
-        _TEXTS[route] = handler
-        return handler
+        self.texts[route] = handler
 
-    return register
+    def deep_link(self, prefix: str, handler: DeepLinkHandler) -> None:
+        """``/start <prefix><rest>`` links (share and invite links) go to ``handler``."""
+        if prefix in self.deep_links:
+            raise RuntimeError(f"deep link {prefix} registered twice")
+        self.deep_links[prefix] = handler
+
+    def link_for(self, payload: str) -> tuple[DeepLinkHandler, str] | None:
+        """The handler for a /start payload and the rest of the payload after its prefix."""
+        for prefix, handler in self.deep_links.items():
+            if payload.startswith(prefix) and len(payload) > len(prefix):
+                return handler, payload[len(prefix) :]
+        return None
 
 
 def button(context: HomeContext, owner_id: int, route: str, *args: str | int) -> str:
@@ -109,7 +153,7 @@ async def dispatch_button(update: Update, context: HomeContext) -> None:
     try:
         callback = context.services.codec.decode(query.data)
         callback.ensure_owner(query.from_user.id)
-        handler = _BUTTONS.get(callback.route)
+        handler = context.routes.buttons.get(callback.route)
         if handler is None:
             raise KeyError(callback.route)
     except CallbackError as err:
@@ -136,7 +180,7 @@ async def dispatch_text(update: Update, context: HomeContext) -> bool:
     question = pending(context, message.chat_id)
     if question is None:
         return False
-    handler = _TEXTS.get(question.route)
+    handler = context.routes.texts.get(question.route)
     cancel_text(context)
     if handler is None:
         return False
@@ -179,25 +223,3 @@ def route_is(route: str) -> Callable[[object], bool]:
         return len(parts) >= prefix_parts and parts[1] == route
 
     return matches
-
-
-DeepLinkHandler = Callable[[Update, HomeContext, str], Awaitable[None]]
-_DEEP_LINKS: dict[str, DeepLinkHandler] = {}
-
-
-def on_deep_link(prefix: str) -> Callable[[DeepLinkHandler], DeepLinkHandler]:
-    """Register the handler of ``/start <prefix><rest>`` links (share and invite links)."""
-
-    def register(handler: DeepLinkHandler) -> DeepLinkHandler:
-        _DEEP_LINKS[prefix] = handler
-        return handler
-
-    return register
-
-
-def deep_link(payload: str) -> tuple[DeepLinkHandler, str] | None:
-    """The handler for a /start payload and the rest of the payload after its prefix."""
-    for prefix, handler in _DEEP_LINKS.items():
-        if payload.startswith(prefix) and len(payload) > len(prefix):
-            return handler, payload[len(prefix) :]
-    return None

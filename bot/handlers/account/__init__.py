@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -30,9 +32,8 @@ from bot.handlers.account.login import (
 )
 from bot.home.accounts import NotLinked
 from bot.i18n import N_, _
-from bot.telegram import commands
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, cancel_text, deep_link, route_is
+from bot.telegram.routing import Buttons, cancel_text, route_is
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ async def start(update: Update, context: HomeContext) -> int:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     if context.args:
-        target = deep_link(context.args[0])
+        target = context.routes.link_for(context.args[0])
         if target is not None:
             handler, rest = target
             await handler(update, context, rest)
@@ -136,7 +137,8 @@ async def me(update: Update, context: HomeContext) -> None:
 
 
 def register(app: HomeApplication) -> None:
-    """Add the linking conversation and the account commands."""
+    """The account: /start, /login (the sign-in conversation), /me, /logout."""
+    routes = app.routes
     text = filters.TEXT & ~filters.COMMAND
     with warnings.catch_warnings():
         # PTB warns that per_message=False tracks buttons per chat, not per message: intended,
@@ -144,18 +146,30 @@ def register(app: HomeApplication) -> None:
         warnings.simplefilter("ignore", PTBUserWarning)
         conversation = _conversation(text)
     app.add_handler(conversation)
-    app.add_handler(CommandHandler("logout", logout))
-    app.add_handler(CommandHandler("me", me))
-    commands.add_command("login", N_("Link your IoT Explorer account"), 90)
-    commands.add_command("me", N_("Show the linked account"), 91)
-    commands.add_command("logout", N_("Sign out and erase the token"), 92)
+    routes.in_menu("login", N_("Link your IoT Explorer account"), 90)
+    routes.command("me", me, N_("Show the linked account"), 91)
+    routes.command("logout", logout, N_("Sign out and erase the token"), 92)
+
+
+class SignIn(ConversationHandler[HomeContext]):
+    """The sign-in conversation: what it takes (a typed e-mail, a password) goes no further.
+
+    Without this, typed text it consumed would also reach the later handler groups (the device
+    name guess, the "I didn't catch that" hint).
+    """
+
+    async def handle_update(
+        self, update: Update, application: Any, check_result: Any, context: HomeContext
+    ) -> object:
+        await super().handle_update(update, application, check_result, context)
+        raise ApplicationHandlerStop
 
 
 def _conversation(text: filters.BaseFilter) -> ConversationHandler[HomeContext]:
     cancel_button: BaseHandler[Update, HomeContext, object] = CallbackQueryHandler(
         cancel, pattern=route_is("login.cancel")
     )
-    return ConversationHandler(
+    return SignIn(
         entry_points=[CommandHandler("start", start), CommandHandler("login", login)],
         states={
             CHOOSING: [

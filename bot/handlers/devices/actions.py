@@ -18,7 +18,7 @@ from bot.i18n import N_, _
 from bot.iot.template import ActionSpec, DataTemplate, InvalidValue
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
-from bot.telegram.routing import expect_text, on_button, on_text
+from bot.telegram.routing import expect_text
 from bot.telegram.screens import home_of, reply, user_id_of
 from bot.views.devices import card as views
 from bot.views.devices.values import translate_invalid, typed_value
@@ -38,7 +38,6 @@ async def run_action(
     return card, views.action_notice(action, result, tz)
 
 
-@on_button("dev.act")
 async def action_pressed(update: Update, context: HomeContext, callback: Callback) -> None:
     """▶ an action: run it now, or start asking for its inputs."""
     chat = update.effective_chat
@@ -81,7 +80,6 @@ def _collected(raw: str) -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
-@on_text("dev.actin")
 async def param_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:

@@ -10,7 +10,7 @@ from bot.i18n import _
 from bot.notify.open_cards import open_cards
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.routing import Buttons
 from bot.telegram.screens import home_of, show, user_id_of
 from bot.views.devices.card import card_view
 
@@ -43,7 +43,6 @@ async def render_card(
     cards.opened(chat_id, message_id, user_id, card.device_id)
 
 
-@on_button("dev.open")
 async def open_card(update: Update, context: HomeContext, callback: Callback) -> None:
     """A device button in a list (or another feature's Back) opens the card in place."""
     if not callback.args:
@@ -54,7 +53,6 @@ async def open_card(update: Update, context: HomeContext, callback: Callback) ->
     await show_card(update, context, callback.args[0])
 
 
-@on_button("dev.refresh")
 async def refresh(update: Update, context: HomeContext, callback: Callback) -> None:
     """🔄 Refresh: read the device again."""
     if not callback.args:

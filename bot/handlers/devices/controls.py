@@ -21,7 +21,7 @@ from bot.i18n import _
 from bot.iot.template import InvalidValue, PropertySpec
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
-from bot.telegram.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.routing import Buttons, expect_text
 from bot.telegram.screens import home_of, reply, show, user_id_of
 from bot.views.devices import card as views
 from bot.views.devices.controls import choice_menu, controls_menu, current_key
@@ -91,7 +91,6 @@ async def _control(
     await render_card(update, context, card)
 
 
-@on_button("dev.tog")
 async def toggle(update: Update, context: HomeContext, callback: Callback) -> None:
     """A bool property's button: switch it to the other state."""
 
@@ -101,7 +100,6 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
     await _control(update, context, callback, flipped)
 
 
-@on_button("dev.set")
 async def set_choice(update: Update, context: HomeContext, callback: Callback) -> None:
     """A choice of an enum property (on the card or in its sub-menu)."""
     key = callback.args[2] if len(callback.args) > 2 else ""
@@ -119,7 +117,6 @@ async def set_choice(update: Update, context: HomeContext, callback: Callback) -
     await _control(update, context, callback, chosen)
 
 
-@on_button("dev.step")
 async def step(update: Update, context: HomeContext, callback: Callback) -> None:
     """− / +: one step of a number property, kept inside its range."""
     direction = -1 if len(callback.args) > 2 and callback.args[2].startswith("-") else 1
@@ -144,7 +141,6 @@ def _same_number(current: Any, value: Any) -> bool:
         return False
 
 
-@on_button("dev.menu")
 async def choices_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """The sub-menu of a property with many choices (a page of them)."""
     if len(callback.args) < 2:
@@ -157,7 +153,6 @@ async def choices_menu(update: Update, context: HomeContext, callback: Callback)
     await show(update, choice_menu(card, prop, buttons, page))
 
 
-@on_button("dev.ctls")
 async def all_controls(update: Update, context: HomeContext, callback: Callback) -> None:
     """More controls than a card holds: all of them, a page at a time."""
     if not callback.args:
@@ -167,7 +162,6 @@ async def all_controls(update: Update, context: HomeContext, callback: Callback)
     await show(update, controls_menu(card, buttons, page))
 
 
-@on_button("dev.ask")
 async def ask_value(update: Update, context: HomeContext, callback: Callback) -> None:
     """✏️: ask for an exact value (numbers, text, times...) as the next message."""
     chat = update.effective_chat
@@ -186,7 +180,6 @@ async def ask_value(update: Update, context: HomeContext, callback: Callback) ->
     )
 
 
-@on_text("dev.value")
 async def value_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:

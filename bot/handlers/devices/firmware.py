@@ -17,8 +17,8 @@ from bot.iot import errors
 from bot.iot.models.devices import Device
 from bot.iot.models.firmware import FirmwareStatus, FirmwareUpdate
 from bot.telegram.callbacks import Callback
-from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons
 from bot.views.devices import manage as views
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,6 @@ async def _check_view(
     return views.firmware_check(device, update, online, Buttons(context, user_id))
 
 
-@on_button("fw.check")
 async def check(update: Update, context: HomeContext, callback: Callback) -> None:
     """Installed and latest firmware, or the progress of an upgrade already running."""
     user_id = user_id_of(update)
@@ -74,7 +73,6 @@ async def check(update: Update, context: HomeContext, callback: Callback) -> Non
     await edit(update, await _check_view(context, user_id, device))
 
 
-@on_button("fw.ask")
 async def ask(update: Update, context: HomeContext, callback: Callback) -> None:
     """Upgrade now: ask first, with the versions, unless there is nothing (left) to install."""
     user_id = user_id_of(update)
@@ -87,7 +85,6 @@ async def ask(update: Update, context: HomeContext, callback: Callback) -> None:
     await edit(update, views.confirm_upgrade(device, firmware, buttons))
 
 
-@on_button("fw.go")
 async def start(update: Update, context: HomeContext, callback: Callback) -> None:
     """The user confirmed: the cloud tells the device to upgrade; the message follows it."""
     services, user_id = context.services, user_id_of(update)
@@ -111,7 +108,6 @@ async def start(update: Update, context: HomeContext, callback: Callback) -> Non
         follow(update, context, device.device_id)
 
 
-@on_button("fw.status")
 async def refresh(update: Update, context: HomeContext, callback: Callback) -> None:
     """Refresh: how the upgrade is going now."""
     user_id = user_id_of(update)
@@ -196,7 +192,3 @@ async def _refresh_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
             job.schedule_removal()  # the message is gone or can't be edited any more
     except TelegramError as err:
         log.info("could not refresh an upgrade's message: %s", err)
-
-
-def register(app: HomeApplication) -> None:
-    """Nothing to add: the buttons are routed by bot.telegram.routing; jobs are made per upgrade."""

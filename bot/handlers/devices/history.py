@@ -17,8 +17,8 @@ from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.template import DataTemplate, numeric_properties
 from bot.telegram.callbacks import Callback
-from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons
 from bot.views.devices import history as views
 from bot.views.devices.charts import LineChart, render_png
 from bot.views.paging import page_arg
@@ -35,7 +35,6 @@ async def _template(context: HomeContext, user_id: int, device: Device) -> DataT
     return products[0].template if products else DataTemplate()
 
 
-@on_button("dh.menu")
 async def show_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """What can be charted (one row per numeric property), and the recent events."""
     user_id = user_id_of(update)
@@ -46,7 +45,6 @@ async def show_menu(update: Update, context: HomeContext, callback: Callback) ->
     await edit(update, views.history_menu(device, props, template, buttons, page))
 
 
-@on_button("dh.chart")
 async def send_chart(update: Update, context: HomeContext, callback: Callback) -> None:
     """A line chart of one property over a period, sent as a photo (or why there is none)."""
     services, user_id, chat = context.services, user_id_of(update), update.effective_chat
@@ -96,7 +94,6 @@ async def send_chart(update: Update, context: HomeContext, callback: Callback) -
     )
 
 
-@on_button("dh.events")
 async def show_events(update: Update, context: HomeContext, callback: Callback) -> None:
     """The last events the device posted, newest first, in the user's timezone, a page at a time."""
     services, user_id = context.services, user_id_of(update)
@@ -113,7 +110,3 @@ async def show_events(update: Update, context: HomeContext, callback: Callback) 
     timezone = services.store.get_settings(user_id).timezone
     buttons, page = Buttons(context, user_id), page_arg(callback.args, 1)
     await edit(update, views.events_list(device, template, events, timezone, buttons, page))
-
-
-def register(app: HomeApplication) -> None:
-    """Nothing to add: the buttons are routed by bot.telegram.routing."""

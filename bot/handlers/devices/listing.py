@@ -12,7 +12,7 @@ from bot.home.cards import ALL_ROOMS, DEFAULT_ROOM
 from bot.i18n import _
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.routing import Buttons
 from bot.telegram.screens import home_of, show, user_id_of
 from bot.views.devices import listing as views
 from bot.views.paging import page_arg
@@ -62,7 +62,6 @@ async def devices_command(update: Update, context: HomeContext) -> None:
     await show_home(update, context, edit=False)
 
 
-@on_button("dev.list")
 async def list_page(update: Update, context: HomeContext, callback: Callback) -> None:
     """A page of the list under a room filter (paging, the room menu, Refresh)."""
     room_id = callback.args[0] if callback.args else ALL_ROOMS
@@ -70,7 +69,6 @@ async def list_page(update: Update, context: HomeContext, callback: Callback) ->
     await show_home(update, context, room_id or ALL_ROOMS, page, edit=True)
 
 
-@on_button("dev.home")
 async def back_to_list(update: Update, context: HomeContext, callback: Callback) -> None:
     """Back from the shared devices to the family's list where the user left it."""
     view = _remembered(context)
@@ -79,7 +77,6 @@ async def back_to_list(update: Update, context: HomeContext, callback: Callback)
     await show_home(update, context, room, page, edit=True)
 
 
-@on_button("dev.back")
 async def back_from_card(update: Update, context: HomeContext, callback: Callback) -> None:
     """◀ Back on a card: the list (or shared list) the card was opened from."""
     view = _remembered(context)
@@ -91,7 +88,6 @@ async def back_from_card(update: Update, context: HomeContext, callback: Callbac
     )
 
 
-@on_button("dev.fam")
 async def choose_family(update: Update, context: HomeContext, callback: Callback) -> None:
     """🏘 Switch home: the user's families, the current one marked (a page of them)."""
     home = home_of(update, context)
@@ -101,7 +97,6 @@ async def choose_family(update: Update, context: HomeContext, callback: Callback
     await show(update, view)
 
 
-@on_button("dev.famset")
 async def family_chosen(update: Update, context: HomeContext, callback: Callback) -> None:
     """Remember the chosen home and show its devices."""
     home = home_of(update, context)
@@ -116,7 +111,6 @@ async def family_chosen(update: Update, context: HomeContext, callback: Callback
     await show_home(update, context, edit=True)
 
 
-@on_button("dev.rooms")
 async def choose_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """🏠 Rooms: pick the room whose devices to list."""
     home = home_of(update, context)
@@ -133,7 +127,6 @@ async def choose_room(update: Update, context: HomeContext, callback: Callback) 
     await show(update, views.room_menu(listing, counts, buttons, page))
 
 
-@on_button("dev.shared")
 async def shared_page(update: Update, context: HomeContext, callback: Callback) -> None:
     """🤝 Shared with me: devices others shared with the user."""
     await _show_shared(update, context, _page(callback.args[0]) if callback.args else 0)

@@ -14,10 +14,10 @@ from bot.iot import errors
 from bot.iot.models.devices import DeviceDetail, DeviceExtInfo
 from bot.iot.models.firmware import DeviceVersion
 from bot.telegram.callbacks import Callback
-from bot.telegram.context import HomeApplication, HomeContext, answer_query
+from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
-from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
+from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
 from bot.views.devices import manage as views
 from bot.views.paging import page_arg
 
@@ -81,13 +81,11 @@ async def menu_view(
     return views.manage_menu(device, room, buttons, notice)
 
 
-@on_button("dmg.menu")
 async def show_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """Manage: the menu in place of the card."""
     await edit(update, await menu_view(context, user_id_of(update), callback.args[0]))
 
 
-@on_button("dmg.back")
 async def stop_renaming(update: Update, context: HomeContext, callback: Callback) -> None:
     """Cancel on the rename question: forget it and show the menu again."""
     chat = update.effective_chat
@@ -97,7 +95,6 @@ async def stop_renaming(update: Update, context: HomeContext, callback: Callback
     await show_menu(update, context, callback)
 
 
-@on_button("dmg.rename")
 async def ask_name(update: Update, context: HomeContext, callback: Callback) -> None:
     """Rename: ask for the new name (the next text message answers)."""
     user_id, chat = user_id_of(update), update.effective_chat
@@ -107,7 +104,6 @@ async def ask_name(update: Update, context: HomeContext, callback: Callback) -> 
     await edit(update, views.ask_new_name(device, Buttons(context, user_id)))
 
 
-@on_text("dmg.rename")
 async def name_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -129,7 +125,6 @@ async def name_typed(
     await message.reply_text(menu, reply_markup=keyboard)
 
 
-@on_button("dmg.move")
 async def pick_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """Move: the family's rooms, the current one marked (a page of them)."""
     services, user_id = context.services, user_id_of(update)
@@ -141,7 +136,6 @@ async def pick_room(update: Update, context: HomeContext, callback: Callback) ->
     await edit(update, views.room_picker(device, rooms, Buttons(context, user_id), page))
 
 
-@on_button("dmg.room")
 async def move_to_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """A room was picked: move the device there (unless it is there already)."""
     services, user_id = context.services, user_id_of(update)
@@ -179,7 +173,6 @@ async def refuse(update: Update, context: HomeContext, err: errors.ApiError) -> 
     await answer_query(update, context, (describe(err) or "")[:ALERT_MAX], alert=True)
 
 
-@on_button("dmg.remove")
 async def confirm_remove(update: Update, context: HomeContext, callback: Callback) -> None:
     """Remove: the family's admin is asked to confirm; anyone else is told they may not."""
     user_id = user_id_of(update)
@@ -191,7 +184,6 @@ async def confirm_remove(update: Update, context: HomeContext, callback: Callbac
     await edit(update, views.confirm_remove(device, Buttons(context, user_id)))
 
 
-@on_button("dmg.rm")
 async def remove(update: Update, context: HomeContext, callback: Callback) -> None:
     """Confirmed: unbind the device from its family."""
     services, user_id = context.services, user_id_of(update)
@@ -211,7 +203,6 @@ async def remove(update: Update, context: HomeContext, callback: Callback) -> No
     await edit(update, (views.removed(device), None))
 
 
-@on_button("dmg.subs")
 async def show_sub_devices(update: Update, context: HomeContext, callback: Callback) -> None:
     """A gateway's sub-devices in its family, with whether each is online."""
     services, user_id = context.services, user_id_of(update)
@@ -230,7 +221,6 @@ async def show_sub_devices(update: Update, context: HomeContext, callback: Callb
     await edit(update, views.sub_devices(gateway, subs, Buttons(context, user_id), page))
 
 
-@on_button("dmg.info")
 async def show_details(update: Update, context: HomeContext, callback: Callback) -> None:
     """Product, firmware, MAC, IP and when the device was added."""
     services, user_id = context.services, user_id_of(update)
@@ -269,7 +259,3 @@ async def _versions(context: HomeContext, user_id: int, device_id: str) -> list[
     except (errors.NotFound, errors.OperationFailed) as err:
         log.info("no module versions for a device: %s", err.code)
         return []
-
-
-def register(app: HomeApplication) -> None:
-    """Nothing to add: the buttons and the rename question are routed by bot.telegram.routing."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.devices.card import show_card
 from bot.home.names import looks_like_a_name, match_devices
@@ -12,8 +13,14 @@ from bot.telegram.screens import home_of, show, user_id_of
 from bot.views.devices.listing import candidates
 
 
+async def name_typed(update: Update, context: HomeContext) -> None:
+    """Typed text no question took: a device's name opens its card, and nothing later sees it."""
+    if await open_by_name(update, context):
+        raise ApplicationHandlerStop
+
+
 async def open_by_name(update: Update, context: HomeContext) -> bool:
-    """A TEXT_FALLBACKS hook: True when the text named a device (its card or a choice was sent)."""
+    """True when the text named a device (its card or a choice was sent)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or message.text is None or chat is None or user is None:
         return False

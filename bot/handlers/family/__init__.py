@@ -5,18 +5,17 @@ from __future__ import annotations
 from functools import partial
 
 from telegram import CallbackQuery, Update
-from telegram.ext import CommandHandler
 
+from bot.handlers.family import rooms
 from bot.handlers.family.rooms import family_of, typed_name
 from bot.handlers.sharing.links import explain, link_url, linked_or_say, links
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.families import Family
 from bot.storage.secrets import register_secret
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, expect_text, on_button, on_deep_link, on_text
+from bot.telegram.routing import Buttons, expect_text
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -68,14 +67,12 @@ async def family_command(update: Update, context: HomeContext) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.list")
 async def show_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _list_view(context, user_id, page=page_arg(callback.args, 0))
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.open")
 async def show_family(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     page = page_arg(callback.args, 1)
@@ -83,7 +80,6 @@ async def show_family(update: Update, context: HomeContext, callback: Callback) 
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.use")
 async def use_family(update: Update, context: HomeContext, callback: Callback) -> None:
     """Make the family the one /devices and the other commands show."""
     user_id, query = _query(update)
@@ -98,7 +94,6 @@ async def use_family(update: Update, context: HomeContext, callback: Callback) -
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.new")
 async def ask_new_family(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     assert query.message is not None
@@ -106,7 +101,6 @@ async def ask_new_family(update: Update, context: HomeContext, callback: Callbac
     await query.edit_message_text(views.ask_family_name())
 
 
-@on_text("fam.new")
 async def new_family_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -124,7 +118,6 @@ async def new_family_typed(
     await message.reply_text(reply, reply_markup=keyboard)
 
 
-@on_button("fam.rename")
 async def ask_family_name(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     family = await family_of(context, user_id, callback.args[0])
@@ -135,7 +128,6 @@ async def ask_family_name(update: Update, context: HomeContext, callback: Callba
     await query.edit_message_text(views.ask_family_name(family.name))
 
 
-@on_text("fam.rename")
 async def family_name_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -155,7 +147,6 @@ async def family_name_typed(
     await message.reply_text(reply, reply_markup=keyboard)
 
 
-@on_button("fam.invite")
 async def invite(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppInviteMember, then a message with the deep link to forward."""
     user_id, query = _query(update)
@@ -176,7 +167,6 @@ async def invite(update: Update, context: HomeContext, callback: Callback) -> No
     await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
 
 
-@on_deep_link(KIND)
 async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
     """/start f…: who invites to which family, with Join / Decline."""
     user, message = update.effective_user, update.effective_message
@@ -198,7 +188,6 @@ async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.join")
 async def join(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppJoinFamily with the link's token; the new family becomes the current one."""
     user_id, query = _query(update)
@@ -219,13 +208,11 @@ async def join(update: Update, context: HomeContext, callback: Callback) -> None
     await query.edit_message_text(views.joined(new[0].name if new else ""))
 
 
-@on_button("fam.decline")
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     await query.edit_message_text(views.declined())
 
 
-@on_button("fam.kick")
 async def confirm_kick(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     family_id, member_id = callback.args[0], callback.args[1]
@@ -246,7 +233,6 @@ async def confirm_kick(update: Update, context: HomeContext, callback: Callback)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.kick_yes")
 async def kick(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteFamilyMember (the cloud refuses anyone but the admin), then the family."""
     user_id, query = _query(update)
@@ -260,7 +246,6 @@ async def kick(update: Update, context: HomeContext, callback: Callback) -> None
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.leave")
 async def confirm_leave(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     family = await family_of(context, user_id, callback.args[0])
@@ -271,7 +256,6 @@ async def confirm_leave(update: Update, context: HomeContext, callback: Callback
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.leave_yes")
 async def leave(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppExitFamily; the current family moves to another one if it was this one."""
     user_id, query = _query(update)
@@ -288,5 +272,29 @@ async def leave(update: Update, context: HomeContext, callback: Callback) -> Non
 
 
 def register(app: HomeApplication) -> None:
-    app.add_handler(CommandHandler("family", family_command))
-    commands.add_command("family", N_("Your families, members and rooms"), 30)
+    """Families: /family, members, invitations (and their deep links), rooms."""
+    routes = app.routes
+    routes.command("family", family_command, N_("Your families, members and rooms"), 30)
+    routes.button("fam.list", show_list)
+    routes.button("fam.open", show_family)
+    routes.button("fam.use", use_family)
+    routes.button("fam.new", ask_new_family)
+    routes.text("fam.new", new_family_typed)
+    routes.button("fam.rename", ask_family_name)
+    routes.text("fam.rename", family_name_typed)
+    routes.button("fam.invite", invite)
+    routes.deep_link(KIND, open_invite)
+    routes.button("fam.join", join)
+    routes.button("fam.decline", decline)
+    routes.button("fam.kick", confirm_kick)
+    routes.button("fam.kick_yes", kick)
+    routes.button("fam.leave", confirm_leave)
+    routes.button("fam.leave_yes", leave)
+    routes.button("fam.rooms", rooms.show_rooms)
+    routes.button("fam.room", rooms.show_room)
+    routes.button("fam.room_new", rooms.ask_new_room)
+    routes.text("fam.room_new", rooms.new_room_typed)
+    routes.button("fam.room_ren", rooms.ask_room_name)
+    routes.text("fam.room_ren", rooms.room_name_typed)
+    routes.button("fam.room_del", rooms.confirm_room_delete)
+    routes.button("fam.room_del_yes", rooms.delete_room)

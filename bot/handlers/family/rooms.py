@@ -9,7 +9,7 @@ from telegram import CallbackQuery, Update
 from bot.iot.models.families import Family, Room
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
-from bot.telegram.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.routing import Buttons, expect_text
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -77,7 +77,6 @@ async def _room(
     return None if room is None else (family, room)
 
 
-@on_button("fam.rooms")
 async def show_rooms(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     page = page_arg(callback.args, 1)
@@ -85,7 +84,6 @@ async def show_rooms(update: Update, context: HomeContext, callback: Callback) -
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.room")
 async def show_room(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
@@ -96,7 +94,6 @@ async def show_room(update: Update, context: HomeContext, callback: Callback) ->
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.room_new")
 async def ask_new_room(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     assert query.message is not None
@@ -104,7 +101,6 @@ async def ask_new_room(update: Update, context: HomeContext, callback: Callback)
     await query.edit_message_text(views.ask_room_name())
 
 
-@on_text("fam.room_new")
 async def new_room_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -123,7 +119,6 @@ async def new_room_typed(
     await message.reply_text(reply, reply_markup=keyboard)
 
 
-@on_button("fam.room_ren")
 async def ask_room_name(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
@@ -134,7 +129,6 @@ async def ask_room_name(update: Update, context: HomeContext, callback: Callback
     await query.edit_message_text(views.ask_room_name(found[1].name))
 
 
-@on_text("fam.room_ren")
 async def room_name_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -152,7 +146,6 @@ async def room_name_typed(
     await message.reply_text(reply, reply_markup=keyboard)
 
 
-@on_button("fam.room_del")
 async def confirm_room_delete(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
@@ -163,7 +156,6 @@ async def confirm_room_delete(update: Update, context: HomeContext, callback: Ca
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("fam.room_del_yes")
 async def delete_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteRoom, then the rooms."""
     user_id, query = _query(update)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler
 
-from bot.handlers.music import songs as music_songs  # noqa: F401  (registers the song-list buttons)
+from bot.handlers.music import songs
 from bot.handlers.music.flow import (
     offer_speakers,
     open_list,
@@ -18,10 +17,9 @@ from bot.handlers.music.flow import (
 )
 from bot.handlers.music.speakers import memory
 from bot.i18n import N_, _
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text, pending
+from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
 from bot.views import music as views
 from bot.views.paging import page_arg
 
@@ -51,14 +49,12 @@ async def music(update: Update, context: HomeContext) -> None:
     await start(update, context, keyword)
 
 
-@on_button("mu.menu")
 async def menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """[Music menu]: back to the menu (a search question is dropped)."""
     _drop_search_question(update, context)
     await open_menu(update, context)
 
 
-@on_button("mu.ask")
 async def ask_keyword(update: Update, context: HomeContext, callback: Callback) -> None:
     """[Search]: the next text message is the search."""
     chat = update.effective_chat
@@ -68,7 +64,6 @@ async def ask_keyword(update: Update, context: HomeContext, callback: Callback) 
     await show(update, context, views.ask_keyword(), keyboard)
 
 
-@on_text(SEARCH_QUESTION)
 async def keyword_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -83,7 +78,6 @@ async def keyword_typed(
     await open_list(update, context, views.SongList(views.SEARCH, keyword, 1))
 
 
-@on_button("mu.spk")
 async def change_speaker(update: Update, context: HomeContext, callback: Callback) -> None:
     """[Change speaker]: every speaker (a page of them), the current one ticked."""
     _drop_search_question(update, context)
@@ -92,7 +86,6 @@ async def change_speaker(update: Update, context: HomeContext, callback: Callbac
     await offer_speakers(update, context, then=then or "", auto=False, page=page)
 
 
-@on_button("mu.use")
 async def choose_speaker(update: Update, context: HomeContext, callback: Callback) -> None:
     """A speaker was picked: remember it (if it still is one) and go on."""
     device_id = callback.args[0] if callback.args else ""
@@ -113,6 +106,14 @@ async def choose_speaker(update: Update, context: HomeContext, callback: Callbac
 
 
 def register(app: HomeApplication) -> None:
-    """Add /music; its buttons and typed search are routed by name."""
-    app.add_handler(CommandHandler("music", music))
-    commands.add_command("music", N_("Music on your speakers"), 60)
+    """Music: /music, the speaker picker, search, song lists and songs."""
+    routes = app.routes
+    routes.command("music", music, N_("Music on your speakers"), 60)
+    routes.button("mu.menu", menu)
+    routes.button("mu.ask", ask_keyword)
+    routes.text(SEARCH_QUESTION, keyword_typed)
+    routes.button("mu.spk", change_speaker)
+    routes.button("mu.use", choose_speaker)
+    routes.button("mu.list", songs.song_list)
+    routes.button("mu.pls", songs.playlists)
+    routes.button("mu.song", songs.song)

@@ -14,7 +14,7 @@ from bot.i18n import _
 from bot.iot.models.music import Song, SongUrl
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.routing import Buttons
 from bot.views import music as views
 from bot.views import music_song as song_views
 
@@ -31,7 +31,6 @@ async def _stale(update: Update, context: HomeContext) -> None:
     )
 
 
-@on_button("mu.list")
 async def song_list(update: Update, context: HomeContext, callback: Callback) -> None:
     """A page of search results, daily picks, new songs or a playlist's songs."""
     source = views.SongList.parse(callback.args)
@@ -41,7 +40,6 @@ async def song_list(update: Update, context: HomeContext, callback: Callback) ->
     await open_list(update, context, source)
 
 
-@on_button("mu.pls")
 async def playlists(update: Update, context: HomeContext, callback: Callback) -> None:
     """Kugou's recommended playlists, a page at a time."""
     raw = callback.args[0] if callback.args else ""
@@ -67,7 +65,6 @@ async def playlists(update: Update, context: HomeContext, callback: Callback) ->
     await show(update, context, text, keyboard)
 
 
-@on_button("mu.song")
 async def song(update: Update, context: HomeContext, callback: Callback) -> None:
     """A song's details; a playable one follows as audio (or as a link Telegram can't fetch)."""
     song_id = callback.args[0] if callback.args else ""

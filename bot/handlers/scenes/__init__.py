@@ -5,19 +5,17 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
-from bot.handlers.scenes import builder as scene_builder  # noqa: F401  (registers the New scene routes)
+from bot.handlers.scenes import automations, builder
 from bot.home.catalogue import all_scenes, family_id
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import Scene
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.routing import Buttons
 from bot.telegram.screens import View, show
 from bot.views import scenes as views
 from bot.views.paging import page_arg
@@ -39,7 +37,6 @@ async def scenes_command(update: Update, context: HomeContext) -> None:
     await show(update, await scene_list(context, user.id))
 
 
-@on_button("scn.list")
 async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:
     page = page_arg(callback.args, 0)
     await show(update, await scene_list(context, callback.owner_id, page=page))
@@ -58,7 +55,6 @@ def _refused(scene: Scene, err: errors.ApiError) -> str:
     return "⚠ " + escape(clip(scene.name)) + ": " + (describe(err) or "")
 
 
-@on_button("scn.run")
 async def run(update: Update, context: HomeContext, callback: Callback) -> None:
     """Run a scene; its result (running, or why not) shows above the list."""
     user_id, scene_id, page = callback.owner_id, callback.args[0], page_arg(callback.args, 1)
@@ -76,7 +72,6 @@ async def run(update: Update, context: HomeContext, callback: Callback) -> None:
     await show(update, views.scene_list(scenes, Buttons(context, user_id), notice, page))
 
 
-@on_button("scn.del")
 async def ask_delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """🗑 beside a scene: ask before deleting it."""
     user_id, page = callback.owner_id, page_arg(callback.args, 1)
@@ -87,7 +82,6 @@ async def ask_delete(update: Update, context: HomeContext, callback: Callback) -
     await show(update, views.confirm_delete(scene, Buttons(context, user_id), page))
 
 
-@on_button("scn.delok")
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """Delete the scene (confirmed); the list shows what happened."""
     user_id, scene_id, page = callback.owner_id, callback.args[0], page_arg(callback.args, 1)
@@ -110,6 +104,32 @@ def _gone() -> str:
 
 
 def register(app: HomeApplication) -> None:
-    """Add /scenes; the buttons route through the dispatcher."""
-    app.add_handler(CommandHandler("scenes", scenes_command))
-    commands.add_command("scenes", N_("Run and manage scenes"), 50)
+    """Scenes and automations: /scenes, /automations, running, switching, the New scene builder."""
+    routes = app.routes
+    routes.command("scenes", scenes_command, N_("Run and manage scenes"), 50)
+    routes.command(
+        "automations",
+        automations.automations_command,
+        N_("Automations: what triggers them, on/off"),
+        51,
+    )
+    routes.button("scn.list", list_again)
+    routes.button("scn.run", run)
+    routes.button("scn.del", ask_delete)
+    routes.button("scn.delok", delete)
+    routes.button("aut.list", automations.list_again)
+    routes.button("aut.open", automations.open_details)
+    routes.button("aut.tog", automations.toggle)
+    routes.button("scn.new", builder.start)
+    routes.text("scn.name", builder.named)
+    routes.button("scb.show", builder.show_draft)
+    routes.button("scb.dev", builder.pick_device)
+    routes.button("scb.pick", builder.pick_property)
+    routes.button("scb.prop", builder.pick_value)
+    routes.button("scb.val", builder.value_pressed)
+    routes.text("scb.value", builder.value_typed)
+    routes.button("scb.delay", builder.ask_delay)
+    routes.text("scb.delaytext", builder.delay_typed)
+    routes.button("scb.undo", builder.undo)
+    routes.button("scb.save", builder.save)
+    routes.button("scb.cancel", builder.cancel)

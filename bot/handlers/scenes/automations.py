@@ -5,18 +5,16 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.home.catalogue import all_scenes, catalogue, family_id, now
 from bot.home.timezones import user_zone
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionScene, Automation
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
-from bot.telegram.context import HomeApplication, HomeContext
+from bot.telegram.context import HomeContext
 from bot.telegram.limits import clip
-from bot.telegram.routing import Buttons, on_button
+from bot.telegram.routing import Buttons
 from bot.telegram.screens import View, show
 from bot.views import automations as views
 from bot.views.paging import page_arg
@@ -68,13 +66,11 @@ async def automations_command(update: Update, context: HomeContext) -> None:
     await show(update, await automation_list(context, user.id))
 
 
-@on_button("aut.list")
 async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:
     page = page_arg(callback.args, 0)
     await show(update, await automation_list(context, callback.owner_id, page=page))
 
 
-@on_button("aut.open")
 async def open_details(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, page = callback.owner_id, page_arg(callback.args, 1)
     automation = await _describe(context, user_id, callback.args[0])
@@ -84,7 +80,6 @@ async def open_details(update: Update, context: HomeContext, callback: Callback)
     await show(update, await details(context, user_id, automation, page=page))
 
 
-@on_button("aut.tog")
 async def toggle(update: Update, context: HomeContext, callback: Callback) -> None:
     """Switch an automation on or off; show the list or the details again, as pressed from."""
     user_id, automation_id = callback.owner_id, callback.args[0]
@@ -111,9 +106,3 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
 
 def _gone() -> str:
     return _("That automation no longer exists.")
-
-
-def register(app: HomeApplication) -> None:
-    """Add /automations; the buttons route through the dispatcher."""
-    app.add_handler(CommandHandler("automations", automations_command))
-    commands.add_command("automations", N_("Automations: what triggers them, on/off"), 51)

@@ -14,7 +14,7 @@ from bot.iot.template import InvalidValue
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
-from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.telegram.routing import Buttons, cancel_text, expect_text
 from bot.telegram.screens import View, show
 from bot.views import scenes as views
 from bot.views import setting_picker as picker
@@ -58,7 +58,6 @@ def _back(context: HomeContext, user_id: int, route: str, *args: str) -> Any:
     return Buttons(context, user_id)(_("◀ Back"), route, *args)
 
 
-@on_button("scn.new")
 async def start(update: Update, context: HomeContext, callback: Callback) -> None:
     """➕ New scene: ask for its name."""
     user_id = callback.owner_id
@@ -73,7 +72,6 @@ async def start(update: Update, context: HomeContext, callback: Callback) -> Non
     await show(update, (views.ask_name(), None))
 
 
-@on_text("scn.name")
 async def named(update: Update, context: HomeContext, text: str, args: tuple[str, ...]) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
@@ -90,7 +88,6 @@ async def named(update: Update, context: HomeContext, text: str, args: tuple[str
     await show(update, await _draft_view(context, user.id))
 
 
-@on_button("scb.show")
 async def show_draft(update: Update, context: HomeContext, callback: Callback) -> None:
     cancel_text(context)
     await show(update, await _draft_view(context, callback.owner_id))
@@ -104,7 +101,6 @@ async def _room_for_a_step(update: Update, context: HomeContext, draft: dict[str
     return False
 
 
-@on_button("scb.dev")
 async def pick_device(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id = callback.owner_id
     cancel_text(context)
@@ -124,7 +120,6 @@ async def pick_device(update: Update, context: HomeContext, callback: Callback) 
     await show(update, view)
 
 
-@on_button("scb.pick")
 async def pick_property(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, device_id = callback.owner_id, callback.args[0]
     cancel_text(context)
@@ -150,7 +145,6 @@ async def pick_property(update: Update, context: HomeContext, callback: Callback
     await show(update, view)
 
 
-@on_button("scb.prop")
 async def pick_value(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, (device_id, property_id) = callback.owner_id, callback.args[:2]
     chat = update.effective_chat
@@ -179,13 +173,11 @@ async def pick_value(update: Update, context: HomeContext, callback: Callback) -
     await show(update, view)
 
 
-@on_button("scb.val")
 async def value_pressed(update: Update, context: HomeContext, callback: Callback) -> None:
     device_id, property_id, key = callback.args[:3]
     await _add_setting(update, context, callback.owner_id, device_id, property_id, key)
 
 
-@on_text("scb.value")
 async def value_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -225,7 +217,6 @@ async def _add_setting(
     await show(update, await _draft_view(context, user_id))
 
 
-@on_button("scb.delay")
 async def ask_delay(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, chat = callback.owner_id, update.effective_chat
     assert chat is not None
@@ -240,7 +231,6 @@ async def ask_delay(update: Update, context: HomeContext, callback: Callback) ->
     await show(update, (views.ask_delay(), InlineKeyboardMarkup([[back]])))
 
 
-@on_text("scb.delaytext")
 async def delay_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -260,7 +250,6 @@ async def delay_typed(
     await show(update, await _draft_view(context, user.id))
 
 
-@on_button("scb.undo")
 async def undo(update: Update, context: HomeContext, callback: Callback) -> None:
     draft = _draft(context)
     if draft is not None and draft["steps"]:
@@ -268,7 +257,6 @@ async def undo(update: Update, context: HomeContext, callback: Callback) -> None
     await show(update, await _draft_view(context, callback.owner_id))
 
 
-@on_button("scb.save")
 async def save(update: Update, context: HomeContext, callback: Callback) -> None:
     """Create the scene in the cloud; a refusal is shown above the draft, which stays open."""
     user_id = callback.owner_id
@@ -293,7 +281,6 @@ async def save(update: Update, context: HomeContext, callback: Callback) -> None
     await show(update, views.saved(draft["name"], Buttons(context, user_id)))
 
 
-@on_button("scb.cancel")
 async def cancel(update: Update, context: HomeContext, callback: Callback) -> None:
     cancel_text(context)
     (context.user_data or {}).pop(DRAFT_KEY, None)

@@ -6,8 +6,8 @@ import re
 from functools import partial
 
 from telegram import CallbackQuery, Update
-from telegram.ext import CommandHandler
 
+from bot.handlers.sharing import received
 from bot.handlers.sharing.links import link_url, links
 from bot.handlers.sharing.received import KIND
 from bot.i18n import N_, _
@@ -16,11 +16,10 @@ from bot.iot.models.devices import Device
 from bot.iot.models.families import Family
 from bot.iot.models.sharing import ShareUser
 from bot.storage.secrets import register_secret
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
-from bot.telegram.routing import Buttons, expect_text, on_button, on_text
+from bot.telegram.routing import Buttons, expect_text
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -92,14 +91,12 @@ async def _device_picker(context: HomeContext, user_id: int, page: int = 0) -> v
     return views.pick_device(family.name, devices, Buttons(context, user_id), page)
 
 
-@on_button("shr.list")
 async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     text, keyboard = await _device_picker(context, user_id, page_arg(callback.args, 0))
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("shr.menu")
 async def share_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """The share menu of one device (also the device card's "Share" button)."""
     user_id, query = _query(update)
@@ -109,7 +106,6 @@ async def share_menu(update: Update, context: HomeContext, callback: Callback) -
         await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("shr.link")
 async def create_link(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppCreateShareDeviceToken, then a message with the deep link and its expiry."""
     user_id, query = _query(update)
@@ -136,7 +132,6 @@ async def create_link(update: Update, context: HomeContext, callback: Callback) 
     await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
 
 
-@on_button("shr.users")
 async def share_users(update: Update, context: HomeContext, callback: Callback) -> None:
     """Who outside the family has the device (AppListShareDeviceUsers)."""
     user_id = _query(update)[0]
@@ -170,7 +165,6 @@ async def _show_users(
     await update.callback_query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("shr.revoke")
 async def confirm_revoke(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     device_id, other = callback.args[0], callback.args[1]
@@ -188,7 +182,6 @@ async def confirm_revoke(update: Update, context: HomeContext, callback: Callbac
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("shr.revoke_yes")
 async def revoke(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveShareDeviceUser, then the refreshed list."""
     user_id = _query(update)[0]
@@ -201,7 +194,6 @@ async def revoke(update: Update, context: HomeContext, callback: Callback) -> No
     await _show_users(update, context, user_id, device_id)
 
 
-@on_button("shr.invite")
 async def ask_invitee(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     found = await _device_or_say(update, context, user_id, callback.args[0])
@@ -211,7 +203,6 @@ async def ask_invitee(update: Update, context: HomeContext, callback: Callback) 
     await query.edit_message_text(views.ask_user_id(found[0].alias))
 
 
-@on_text("shr.invite")
 async def invite_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -241,5 +232,21 @@ async def invite_typed(
 
 
 def register(app: HomeApplication) -> None:
-    app.add_handler(CommandHandler("share", share_command))
-    commands.add_command("share", N_("Share a device with someone"), 20)
+    """Sharing: /share (links and their deep links), /shared (devices shared with me)."""
+    routes = app.routes
+    routes.command("share", share_command, N_("Share a device with someone"), 20)
+    routes.command("shared", received.shared_command, N_("Devices shared with me"), 21)
+    routes.button("shr.list", device_list)
+    routes.button("shr.menu", share_menu)
+    routes.button("shr.link", create_link)
+    routes.button("shr.users", share_users)
+    routes.button("shr.revoke", confirm_revoke)
+    routes.button("shr.revoke_yes", revoke)
+    routes.button("shr.invite", ask_invitee)
+    routes.text("shr.invite", invite_typed)
+    routes.deep_link(received.KIND, received.open_share_link)
+    routes.button("shr.accept", received.accept)
+    routes.button("shr.decline", received.decline)
+    routes.button("shd.list", received.shared_list)
+    routes.button("shd.drop", received.confirm_drop)
+    routes.button("shd.drop_yes", received.drop)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from functools import partial
 
 from telegram import CallbackQuery, Update
-from telegram.ext import CommandHandler
 
 from bot.handlers.sharing.links import explain, linked_or_say, links
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.sharing import SharedDevice
 from bot.storage.secrets import register_secret
-from bot.telegram import commands
 from bot.telegram.callbacks import Callback
-from bot.telegram.context import HomeApplication, HomeContext, answer_query
-from bot.telegram.routing import Buttons, on_button, on_deep_link
+from bot.telegram.context import HomeContext, answer_query
+from bot.telegram.routing import Buttons
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -29,7 +27,6 @@ def _query(update: Update) -> tuple[int, CallbackQuery]:
     return user.id, query
 
 
-@on_deep_link(KIND)
 async def open_share_link(update: Update, context: HomeContext, rest: str) -> None:
     """/start s…: who shares which device, with Accept / Decline."""
     user, message = update.effective_user, update.effective_message
@@ -57,7 +54,6 @@ async def open_share_link(update: Update, context: HomeContext, rest: str) -> No
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@on_button("shr.accept")
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppBindUserShareDevice with the link's token; explains a used or expired one."""
     user_id, query = _query(update)
@@ -73,7 +69,6 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
     await query.edit_message_text(views.share_accepted(info.alias or info.device_name))
 
 
-@on_button("shr.decline")
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     await query.edit_message_text(views.declined())
@@ -100,7 +95,6 @@ async def shared_command(update: Update, context: HomeContext) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@on_button("shd.list")
 async def shared_list(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     devices = await _shared_with_me(context, user_id)
@@ -109,7 +103,6 @@ async def shared_list(update: Update, context: HomeContext, callback: Callback) 
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("shd.drop")
 async def confirm_drop(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, query = _query(update)
     device_id = callback.args[0]
@@ -125,7 +118,6 @@ async def confirm_drop(update: Update, context: HomeContext, callback: Callback)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-@on_button("shd.drop_yes")
 async def drop(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveUserShareDevice, then the refreshed list."""
     user_id, query = _query(update)
@@ -138,8 +130,3 @@ async def drop(update: Update, context: HomeContext, callback: Callback) -> None
         devices, Buttons(context, user_id), _("Removed. It's no longer among your devices.")
     )
     await query.edit_message_text(text, reply_markup=keyboard)
-
-
-def register(app: HomeApplication) -> None:
-    app.add_handler(CommandHandler("shared", shared_command))
-    commands.add_command("shared", N_("Devices shared with me"), 21)

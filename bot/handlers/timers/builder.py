@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.handlers.timers import FROM_CARD, timer_list
+from bot.handlers.timers.listing import FROM_CARD, timer_list
 from bot.home.catalogue import Catalogue, catalogue, now
 from bot.home.timer_time import Schedule, parse_clock, to_cloud, to_local
 from bot.home.timezones import user_zone
@@ -18,7 +18,7 @@ from bot.iot.template import InvalidValue
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
-from bot.telegram.routing import Buttons, cancel_text, expect_text, on_button, on_text
+from bot.telegram.routing import Buttons, cancel_text, expect_text
 from bot.telegram.screens import View, show
 from bot.views import setting_picker as picker
 from bot.views import timers as views
@@ -108,7 +108,6 @@ async def _next(
         await show(update, view)
 
 
-@on_button("tmb.new")
 async def new(update: Update, context: HomeContext, callback: Callback) -> None:
     """➕ New timer for a device: start with what it should set."""
     device_id = callback.args[0]
@@ -117,7 +116,6 @@ async def new(update: Update, context: HomeContext, callback: Callback) -> None:
     await _next(update, context, callback.owner_id)
 
 
-@on_button("tmb.edit")
 async def edit(update: Update, context: HomeContext, callback: Callback) -> None:
     """✏️ on a timer: its settings in the review, each one changeable."""
     user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
@@ -138,7 +136,6 @@ async def edit(update: Update, context: HomeContext, callback: Callback) -> None
     await _next(update, context, user_id)
 
 
-@on_button("tmb.step")
 async def step(update: Update, context: HomeContext, callback: Callback) -> None:
     """Go to a step: the review, or change the setting, the time or the days."""
     wanted = callback.args[0] if callback.args else ""
@@ -146,7 +143,6 @@ async def step(update: Update, context: HomeContext, callback: Callback) -> None
     await _next(update, context, callback.owner_id, step, page_arg(callback.args, 1))
 
 
-@on_button("tmb.prop")
 async def pick_value(update: Update, context: HomeContext, callback: Callback) -> None:
     user_id, (device_id, property_id) = callback.owner_id, callback.args[:2]
     home = await _home(context, user_id)
@@ -172,13 +168,11 @@ async def pick_value(update: Update, context: HomeContext, callback: Callback) -
     await show(update, view)
 
 
-@on_button("tmb.val")
 async def value_pressed(update: Update, context: HomeContext, callback: Callback) -> None:
     device_id, property_id, key = callback.args[:3]
     await _set_value(update, context, callback.owner_id, device_id, property_id, key)
 
 
-@on_text("tmb.value")
 async def value_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -211,12 +205,10 @@ async def _set_value(
     await _next(update, context, user_id)
 
 
-@on_button("tmb.time")
 async def time_pressed(update: Update, context: HomeContext, callback: Callback) -> None:
     await _set_time(update, context, callback.owner_id, callback.args[0])
 
 
-@on_text("tmb.timetext")
 async def time_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
@@ -242,7 +234,6 @@ async def _set_time(update: Update, context: HomeContext, user_id: int, text: st
     await _next(update, context, user_id)
 
 
-@on_button("tmb.days")
 async def days_chosen(update: Update, context: HomeContext, callback: Callback) -> None:
     """Once, every day, weekdays, weekends, or the days ticked (Done)."""
     draft, choice = _draft(context), callback.args[0]
@@ -256,7 +247,6 @@ async def days_chosen(update: Update, context: HomeContext, callback: Callback) 
     await _next(update, context, callback.owner_id)
 
 
-@on_button("tmb.pickdays")
 async def pick_days(update: Update, context: HomeContext, callback: Callback) -> None:
     draft = _draft(context)
     if draft is None:
@@ -266,7 +256,6 @@ async def pick_days(update: Update, context: HomeContext, callback: Callback) ->
     await show(update, views.day_toggles(draft["picking"], Buttons(context, callback.owner_id)))
 
 
-@on_button("tmb.day")
 async def toggle_day(update: Update, context: HomeContext, callback: Callback) -> None:
     """Tick or untick one weekday (Python numbering, Monday 0)."""
     draft = _draft(context)
@@ -279,7 +268,6 @@ async def toggle_day(update: Update, context: HomeContext, callback: Callback) -
     await show(update, views.day_toggles(draft["picking"], Buttons(context, callback.owner_id)))
 
 
-@on_button("tmb.save")
 async def save(update: Update, context: HomeContext, callback: Callback) -> None:
     """Create or modify the timer with the time and days converted to China time."""
     user_id, draft = callback.owner_id, _draft(context)
@@ -309,7 +297,6 @@ async def save(update: Update, context: HomeContext, callback: Callback) -> None
     await show(update, await timer_list(context, user_id, device_id, draft["origin"], notice))
 
 
-@on_button("tmb.cancel")
 async def cancel(update: Update, context: HomeContext, callback: Callback) -> None:
     cancel_text(context)
     draft = (context.user_data or {}).pop(DRAFT_KEY, None)
