@@ -24,7 +24,7 @@ from bot.telegram.routing import Buttons
 from bot.views.devices.card import card_view
 from bot.views.devices.controls import ASK, CHOICES, STEPPER, TOGGLE, control_for
 from bot.views.devices.listing import PAGE_SIZE, devices_list, page_of
-from bot.views.devices.values import translate_invalid, typed_value, value_hint
+from bot.views.values import translate_invalid, typed_value, value_hint
 
 UTC = ZoneInfo("UTC")
 

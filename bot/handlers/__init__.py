@@ -1,1 +1,2 @@
-"""Telegram handlers, one module per feature; each exposes ``register(app)``."""
+"""Telegram handlers, one package (or module) per feature; each exposes ``register(app)``,
+which names every command, button, typed answer and deep link the feature owns."""

@@ -1,15 +1,12 @@
-"""What the scene, automation and timer screens read from the cloud, and how they show a view."""
+"""A family's devices and their products' templates, as the scene, automation and timer screens use them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.iot.models.devices import Device
-from bot.iot.models.scenes import Scene, ScenePage
 from bot.iot.template import DataTemplate, PropertySpec
-from bot.telegram.context import HomeContext
 
 
 @dataclass(frozen=True)
@@ -34,39 +31,3 @@ class Catalogue:
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def family_id(context: HomeContext, user_id: int) -> str | None:
-    """The family the user is looking at (NotLinked when there is no account)."""
-    return context.services.accounts.account(user_id).family_id
-
-
-async def catalogue(context: HomeContext, user_id: int, family: str) -> Catalogue:
-    """The family's devices and the templates of their products (two cloud calls)."""
-    services = context.services
-    iot = services.iot
-    devices = await services.accounts.run(user_id, lambda t: iot.list_all_devices(t, family))
-    product_ids = sorted({d.product_id for d in devices})
-    products = (
-        await services.accounts.run(user_id, lambda t: iot.get_products(t, product_ids))
-        if product_ids
-        else []
-    )
-    return Catalogue(
-        {d.device_id: d for d in devices}, {p.product_id: p.template for p in products}
-    )
-
-
-async def all_scenes(context: HomeContext, user_id: int, family: str) -> list[Scene]:
-    """Every manual scene of the family, following the pages."""
-    iot = context.services.iot
-    scenes: list[Scene] = []
-
-    def page_from(offset: int) -> Callable[[str], Awaitable[ScenePage]]:
-        return lambda token: iot.list_scenes(token, family, offset)
-
-    while True:
-        page = await context.services.accounts.run(user_id, page_from(len(scenes)))
-        scenes += page.scenes
-        if not page.scenes or len(scenes) >= page.total:
-            return scenes

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
+from bot.home.catalogue import Catalogue
 from bot.iot import errors
 from bot.iot.models.devices import Device, DeviceData, Product
 from bot.iot.models.families import Family, Room
+from bot.iot.models.scenes import Scene, ScenePage
 from bot.iot.models.sharing import SharedDevice, SharedDevicePage
 from bot.iot.product_cache import ProductCache
-from bot.telegram.context import Services
+
+if TYPE_CHECKING:
+    from bot.home.accounts import AccountManager
+    from bot.iot.client import IotClient
+    from bot.storage.store import Store
 
 T = TypeVar("T")
 SHARED_PAGE = 100  # AppListUserShareDevices: Limit at most 100
@@ -24,25 +30,19 @@ SHARED_MAX_OFFSET = 500  # ... and Offset at most 500
 _GONE = (errors.NotFound, errors.NoPermission, errors.InvalidParameter)
 
 
-def _extras(services: Services) -> dict[str, object]:
-    if services.extras is None:
-        services.extras = {}
-    return services.extras
+class HomeServices(Protocol):
+    """What a Home needs of the bot's services (bot.telegram.context.Services has it all)."""
 
-
-def product_cache(services: Services) -> ProductCache:
-    """The bot's one ProductCache (made on first use)."""
-    extras = _extras(services)
-    cache = extras.get("product_cache")
-    if not isinstance(cache, ProductCache):
-        cache = extras["product_cache"] = ProductCache()
-    return cache
+    store: Store
+    iot: IotClient
+    accounts: AccountManager
+    products: ProductCache  # the bot's one template cache, shared with the push listeners
 
 
 class Home:
     """The cloud as one user sees it; each method is one or a few calls with their token."""
 
-    def __init__(self, services: Services, user_id: int) -> None:
+    def __init__(self, services: HomeServices, user_id: int) -> None:
         self.services = services
         self.user_id = user_id
         self.iot = services.iot
@@ -61,6 +61,36 @@ class Home:
             current = families[0]
             store.set_family(self.user_id, current.family_id)
         return families, current
+
+    def family_id(self) -> str | None:
+        """The family the user is looking at (NotLinked when there is no account)."""
+        return self.services.accounts.account(self.user_id).family_id
+
+    async def catalogue(self, family: str) -> Catalogue:
+        """The family's devices and the templates of their products (two cloud calls)."""
+        devices = await self.run(lambda token: self.iot.list_all_devices(token, family))
+        product_ids = sorted({d.product_id for d in devices})
+        products = (
+            await self.run(lambda token: self.iot.get_products(token, product_ids))
+            if product_ids
+            else []
+        )
+        return Catalogue(
+            {d.device_id: d for d in devices}, {p.product_id: p.template for p in products}
+        )
+
+    async def all_scenes(self, family: str) -> list[Scene]:
+        """Every manual scene of the family, following the pages."""
+        scenes: list[Scene] = []
+
+        def page_from(offset: int) -> Callable[[str], Awaitable[ScenePage]]:
+            return lambda token: self.iot.list_scenes(token, family, offset)
+
+        while True:
+            page = await self.run(page_from(len(scenes)))
+            scenes += page.scenes
+            if not page.scenes or len(scenes) >= page.total:
+                return scenes
 
     def choose_family(self, family_id: str) -> None:
         """Remember the family the user looks at."""
@@ -127,7 +157,7 @@ class Home:
 
     async def products(self, product_ids: Iterable[str]) -> dict[str, Product]:
         """Products (with templates) by id, from the cache when fresh."""
-        return await product_cache(self.services).products(
+        return await self.services.products.products(
             product_ids, lambda ids: self.run(lambda token: self.iot.get_products(token, ids))
         )
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from telegram.ext import ExtBot
 
-from bot.home.lookup import product_cache
 from bot.notify.alert_transport import AiohttpRequest
 from bot.notify.listeners import ListenerManager
 from bot.notify.notifier import Notifier
@@ -104,7 +103,7 @@ def _listener(app: HomeApplication, notifier: Notifier) -> ListenerManager:
         notifier.handle,
         # Sockets and listeners live as long as their accounts: out of the collector's walks.
         on_started=(lambda: keeper.settle("push listeners started")) if keeper else None,
-        products=product_cache(services),  # the templates the device screens read, shared
+        products=services.products,  # the templates the device screens read, shared
     )
 
 

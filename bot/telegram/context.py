@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.iot.product_cache import ProductCache
 from bot.telegram.limits import MAX_ANSWER, clip
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Services:
     accounts: AccountManager
     sandbox: Sandbox | None = None
     bot_username: str = ""
+    products: ProductCache = field(default_factory=ProductCache)  # shared by screens and pushes
     extras: dict[str, Any] | None = None  # feature-owned singletons (push listeners, notifier)
 
 

@@ -19,8 +19,13 @@ def user_id_of(update: Update) -> int:
 
 
 def home_of(update: Update, context: HomeContext) -> Home:
-    """The cloud as the user of this update sees it."""
-    return Home(context.services, user_id_of(update))
+    """The home of the user this update comes from."""
+    return home_for(context, user_id_of(update))
+
+
+def home_for(context: HomeContext, user_id: int) -> Home:
+    """The home of ``user_id`` as the bot reads it (their token, the shared caches)."""
+    return Home(context.services, user_id)
 
 
 async def show(update: Update, view: View, *, edit: bool = True) -> tuple[int, int]:

@@ -31,9 +31,9 @@ from bot.iot.models.scenes import (
 from bot.iot.template import DataTemplate, PropertySpec
 from bot.telegram.limits import clip, fitted
 from bot.telegram.routing import Buttons
-from bot.views.devices.values import number
 from bot.views.paging import on_page, page_of, pager
 from bot.views.timers import china_time, days_text
+from bot.views.values import number
 
 View = tuple[str, InlineKeyboardMarkup]
 ALL_DAY = ("00:00", "23:59")

@@ -13,8 +13,8 @@ from bot.iot.models.devices import Device
 from bot.iot.template import PropertySpec
 from bot.telegram.limits import clip, fitted
 from bot.telegram.routing import Buttons
-from bot.views.devices.values import translate_invalid, typed_value, value_hint
 from bot.views.paging import page_of, pager
+from bot.views.values import translate_invalid, typed_value, value_hint
 
 __all__ = [
     "choices",

@@ -21,7 +21,7 @@ from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import expect_text
 from bot.telegram.screens import home_of, reply, user_id_of
 from bot.views.devices import card as views
-from bot.views.devices.values import translate_invalid, typed_value
+from bot.views.values import translate_invalid, typed_value
 
 GONE = N_("This action is no longer available. Please open the device again.")
 

@@ -25,8 +25,8 @@ from bot.telegram.routing import Buttons, expect_text
 from bot.telegram.screens import home_of, reply, show, user_id_of
 from bot.views.devices import card as views
 from bot.views.devices.controls import choice_menu, controls_menu, current_key
-from bot.views.devices.values import translate_invalid, typed_value
 from bot.views.paging import page_arg
+from bot.views.values import translate_invalid, typed_value
 
 ChooseValue = Callable[[PropertySpec, Any], Any]
 

@@ -7,7 +7,6 @@ from html import escape
 from telegram import Update
 
 from bot.handlers.scenes import automations, builder
-from bot.home.catalogue import all_scenes, family_id
 from bot.i18n import N_, _
 from bot.iot import errors
 from bot.iot.models.scenes import Scene
@@ -16,17 +15,17 @@ from bot.telegram.context import HomeApplication, HomeContext
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import View, show
+from bot.telegram.screens import View, home_for, show
 from bot.views import scenes as views
 from bot.views.paging import page_arg
 
 
 async def scene_list(context: HomeContext, user_id: int, notice: str = "", page: int = 0) -> View:
     """A page of the family's scenes, or why there are none to show."""
-    family = family_id(context, user_id)
+    family = home_for(context, user_id).family_id()
     if family is None:
         return views.no_family(), None
-    scenes = await all_scenes(context, user_id, family)
+    scenes = await home_for(context, user_id).all_scenes(family)
     return views.scene_list(scenes, Buttons(context, user_id), notice, page)
 
 
@@ -46,8 +45,8 @@ async def _find(
     context: HomeContext, user_id: int, scene_id: str
 ) -> tuple[list[Scene], Scene | None]:
     """The family's scenes, and the one with ``scene_id`` if it still exists."""
-    family = family_id(context, user_id)
-    scenes = await all_scenes(context, user_id, family) if family else []
+    family = home_for(context, user_id).family_id()
+    scenes = await home_for(context, user_id).all_scenes(family) if family else []
     return scenes, next((s for s in scenes if s.scene_id == scene_id), None)
 
 

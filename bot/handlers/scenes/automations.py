@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.home.catalogue import all_scenes, catalogue, family_id, now
+from bot.home.catalogue import now
 from bot.home.timezones import user_zone
 from bot.i18n import _
 from bot.iot import errors
@@ -15,7 +15,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import View, show
+from bot.telegram.screens import View, home_for, show
 from bot.views import automations as views
 from bot.views.paging import page_arg
 from bot.views.scenes import no_family
@@ -25,7 +25,7 @@ async def automation_list(
     context: HomeContext, user_id: int, notice: str = "", page: int = 0
 ) -> View:
     """A page of the family's automations with their switches, or why there are none."""
-    family = family_id(context, user_id)
+    family = home_for(context, user_id).family_id()
     if family is None:
         return no_family(), None
     iot = context.services.iot
@@ -39,10 +39,10 @@ async def details(
     context: HomeContext, user_id: int, automation: Automation, notice: str = "", page: int = 0
 ) -> View:
     """The automation in words, naming devices, properties and scenes from the family."""
-    family = family_id(context, user_id)
-    home = await catalogue(context, user_id, family) if family else None
+    family = home_for(context, user_id).family_id()
+    home = await home_for(context, user_id).catalogue(family) if family else None
     wants_scenes = any(isinstance(a, ActionScene) and not a.scene_name for a in automation.actions)
-    scenes = await all_scenes(context, user_id, family) if family and wants_scenes else []
+    scenes = await home_for(context, user_id).all_scenes(family) if family and wants_scenes else []
     book = views.HomeBook.of(home, scenes) if home else views.HomeBook()
     zone = user_zone(context.services.store, user_id).key
     buttons = Buttons(context, user_id)

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.home.catalogue import Catalogue, catalogue, family_id
+from bot.home.catalogue import Catalogue
 from bot.i18n import _
 from bot.iot import errors
 from bot.iot.models.scenes import ActionDelay, ActionDevice, SceneAction
@@ -15,7 +15,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, cancel_text, expect_text
-from bot.telegram.screens import View, show
+from bot.telegram.screens import View, home_for, show
 from bot.views import scenes as views
 from bot.views import setting_picker as picker
 from bot.views.automations import HomeBook
@@ -45,7 +45,7 @@ async def _draft_view(context: HomeContext, user_id: int, notice: str = "") -> V
     draft = _draft(context)
     if draft is None:
         return _gone(context, user_id)
-    book = HomeBook.of(await catalogue(context, user_id, draft["family"]))
+    book = HomeBook.of(await home_for(context, user_id).catalogue(draft["family"]))
     return views.draft(draft["name"], _actions(draft), book, Buttons(context, user_id), notice)
 
 
@@ -61,7 +61,7 @@ def _back(context: HomeContext, user_id: int, route: str, *args: str) -> Any:
 async def start(update: Update, context: HomeContext, callback: Callback) -> None:
     """➕ New scene: ask for its name."""
     user_id = callback.owner_id
-    family = family_id(context, user_id)
+    family = home_for(context, user_id).family_id()
     chat = update.effective_chat
     assert chat is not None and context.user_data is not None
     if family is None:
@@ -110,7 +110,7 @@ async def pick_device(update: Update, context: HomeContext, callback: Callback) 
         return
     if not await _room_for_a_step(update, context, draft):
         return
-    home = await catalogue(context, user_id, draft["family"])
+    home = await home_for(context, user_id).catalogue(draft["family"])
     title = _("Which device should the scene set?")
     back = _back(context, user_id, "scb.show")
     buttons, page = Buttons(context, user_id), page_arg(callback.args, 0)
@@ -127,7 +127,7 @@ async def pick_property(update: Update, context: HomeContext, callback: Callback
     if draft is None:
         await show(update, _gone(context, user_id))
         return
-    home = await catalogue(context, user_id, draft["family"])
+    home = await home_for(context, user_id).catalogue(draft["family"])
     device = home.devices.get(device_id)
     if device is None:
         await show(update, await _draft_view(context, user_id, _no_device()))
@@ -153,7 +153,7 @@ async def pick_value(update: Update, context: HomeContext, callback: Callback) -
     if draft is None:
         await show(update, _gone(context, user_id))
         return
-    home = await catalogue(context, user_id, draft["family"])
+    home = await home_for(context, user_id).catalogue(draft["family"])
     device, prop = home.devices.get(device_id), home.prop(device_id, property_id)
     if device is None or prop is None:
         await show(update, await _draft_view(context, user_id, _no_device()))
@@ -194,7 +194,7 @@ async def _add_setting(
     if draft is None:
         await show(update, _gone(context, user_id))
         return
-    home: Catalogue = await catalogue(context, user_id, draft["family"])
+    home: Catalogue = await home_for(context, user_id).catalogue(draft["family"])
     prop = home.prop(device_id, property_id)
     if prop is None:
         await show(update, await _draft_view(context, user_id, _no_device()))

@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers.timers.listing import FROM_CARD, timer_list
-from bot.home.catalogue import Catalogue, catalogue, now
+from bot.home.catalogue import Catalogue, now
 from bot.home.timer_time import Schedule, parse_clock, to_cloud, to_local
 from bot.home.timezones import user_zone
 from bot.i18n import _
@@ -19,7 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, cancel_text, expect_text
-from bot.telegram.screens import View, show
+from bot.telegram.screens import View, home_for, show
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg
@@ -48,7 +48,7 @@ def _gone(context: HomeContext, user_id: int) -> View:
 
 async def _home(context: HomeContext, user_id: int) -> Catalogue | None:
     family = context.services.accounts.account(user_id).family_id
-    return await catalogue(context, user_id, family) if family else None
+    return await home_for(context, user_id).catalogue(family) if family else None
 
 
 def _setting(home: Catalogue, draft: dict[str, Any]) -> str:

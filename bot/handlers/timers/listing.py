@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.home.catalogue import catalogue, family_id, now
+from bot.home.catalogue import now
 from bot.home.timezones import user_zone
 from bot.i18n import _
 from bot.iot.models.timers import Timer
@@ -15,7 +15,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import View, show
+from bot.telegram.screens import View, home_for, show
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg
@@ -36,10 +36,10 @@ def back_button(
 
 async def device_picker(context: HomeContext, user_id: int, page: int = 0) -> View:
     """The family's settable devices (a page of them), to open one's timers."""
-    family = family_id(context, user_id)
+    family = home_for(context, user_id).family_id()
     if family is None:
         return no_family(), None
-    home = await catalogue(context, user_id, family)
+    home = await home_for(context, user_id).catalogue(family)
     title = _("<b>⏰ Timers</b>\nWhich device's timers?")
     buttons = Buttons(context, user_id)
     devices = home.with_settings()
@@ -57,10 +57,10 @@ async def timer_list(
     page: int = 0,
 ) -> View:
     """A page of one device's timers; or, when it left the family, the way back."""
-    family = family_id(context, user_id)
+    family = home_for(context, user_id).family_id()
     if family is None:
         return no_family(), None
-    home = await catalogue(context, user_id, family)
+    home = await home_for(context, user_id).catalogue(family)
     device = home.devices.get(device_id)
     if device is None:
         return (_("That device is no longer in this family."), None)

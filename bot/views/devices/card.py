@@ -23,7 +23,7 @@ from bot.telegram.limits import (
 )
 from bot.telegram.routing import Buttons
 from bot.views.devices.controls import button_count, control_rows
-from bot.views.devices.values import value_hint
+from bot.views.values import value_hint
 
 View = tuple[str, InlineKeyboardMarkup]
 UTC = ZoneInfo("UTC")
