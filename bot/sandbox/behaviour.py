@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import random
 from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any
+
+from bot.sandbox.registry import action_modules
 
 if TYPE_CHECKING:
     from bot.sandbox.server import Sandbox
@@ -19,10 +20,7 @@ SENSOR_PERIOD = 30.0  # seconds between the simulated climate sensor's reports
 def background_tasks(sandbox: Sandbox) -> Iterator[Coroutine[Any, Any, None]]:
     """The coroutines to run while the sandbox is up."""
     yield simulate_sensors(sandbox)
-    from bot.sandbox.server import ACTION_MODULES
-
-    for name in ACTION_MODULES:
-        module = importlib.import_module(f"bot.sandbox.actions.{name}")
+    for module in action_modules():
         loop = getattr(module, "background", None)
         if loop is not None:
             yield loop(sandbox)

@@ -36,6 +36,8 @@ from bot.sandbox.faults import Fault
 if TYPE_CHECKING:
     from bot.sandbox.server import SandboxServer
 
+DEMO_HOME: web.AppKey[Any] = web.AppKey("demo_home")  # the seeded demo home, when there is one
+
 
 class SandboxControl:
     """The same operations as the HTTP control API, for in-process callers."""
@@ -128,8 +130,6 @@ def add_control_routes(app: web.Application, server: SandboxServer) -> SandboxCo
         return did
 
     async def demo(request: web.Request) -> web.Response:
-        from bot.sandbox.server import DEMO_HOME
-
         home = request.app.get(DEMO_HOME)
         if home is None:
             raise web.HTTPNotFound(text="the sandbox runs without the demo home")

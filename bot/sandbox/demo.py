@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.sandbox import templates
+from bot.sandbox.registry import action_modules
 from bot.sandbox.state import (
     DEFAULT_ROOM,
     ROLE_OWNER,
@@ -252,10 +252,7 @@ def seed_demo(state: SandboxState) -> DemoHome:
 
 def _run_area_seeders(state: SandboxState, home: DemoHome) -> None:
     """Let each area add its demo records (scenes, timers, messages, songs...)."""
-    from bot.sandbox.server import ACTION_MODULES
-
-    for name in ACTION_MODULES:
-        module = importlib.import_module(f"bot.sandbox.actions.{name}")
+    for module in action_modules():
         seeder = getattr(module, "seed_demo", None)
         if seeder is not None:
             seeder(state, home)

@@ -1,10 +1,13 @@
-"""How sandbox actions are declared: a decorator, the call context, and the cloud's error."""
+"""How sandbox actions are declared (a decorator, the call context, the cloud's error), and the
+list of the modules that declare them."""
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Literal
 
 from bot.sandbox.state import Device, Family, SandboxState, User
@@ -127,3 +130,36 @@ def action(name: str, *, api: Api = "token") -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+# Every module of bot/sandbox/actions/ that declares actions (@action), in the order their
+# seed_demo(state, home) build the demo home and their background(sandbox) loops start:
+# automations after scenes (they name the demo scenes).
+ACTION_MODULES = (
+    "users",
+    "families",
+    "family_members",
+    "devices",
+    "device_manage",
+    "device_history",
+    "control",
+    "sharing",
+    "timers",
+    "scenes",
+    "automations",
+    "messages",
+    "firmware",
+    "music",
+)
+
+
+def action_modules() -> Iterator[ModuleType]:
+    """The action modules, imported (which declares their actions), in ACTION_MODULES order."""
+    for name in ACTION_MODULES:
+        yield importlib.import_module(f"bot.sandbox.actions.{name}")
+
+
+def load_actions() -> None:
+    """Import every action module once, so ACTIONS is complete."""
+    for _module in action_modules():
+        pass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import json
 import logging
 import secrets
@@ -16,10 +15,10 @@ from aiohttp import web
 from bot.iot import signing
 from bot.iot.push.transport import SOCKET_PATHS
 from bot.sandbox import saved as saved_world
-from bot.sandbox.control import SandboxControl, add_control_routes
+from bot.sandbox.control import DEMO_HOME, SandboxControl, add_control_routes
 from bot.sandbox.faults import Faults
 from bot.sandbox.hub import Hub
-from bot.sandbox.registry import ACTIONS, Call, CloudError
+from bot.sandbox.registry import ACTIONS, Call, CloudError, load_actions
 from bot.sandbox.state import SandboxState
 
 log = logging.getLogger(__name__)
@@ -32,28 +31,8 @@ ENVELOPES = ("vendor", "response")
 ENVELOPE_VARIABLE = "IOT_SANDBOX_ENVELOPE"
 VENDOR_ERROR_CODE = -1000  # the code the vendor's apps compare with (Android ErrorCode, iOS)
 WS_PATHS = SOCKET_PATHS  # both, as the real cloud serves them
-DEMO_HOME: web.AppKey[Any] = web.AppKey("demo_home")
 SAVE_EVERY = 60.0  # seconds between saves of a sandbox that keeps its world in a file
 TIMESTAMP_WINDOW = 300  # seconds a signed request may be old or early
-# Modules whose import registers the actions of one area of the API.
-ACTION_MODULES = (
-    "users",
-    "families",
-    "devices",
-    "control",
-    "sharing",
-    "timers",
-    "scenes",
-    "messages",
-    "firmware",
-    "music",
-)
-
-
-def load_actions() -> None:
-    """Import every action module once, so the registry is complete."""
-    for name in ACTION_MODULES:
-        importlib.import_module(f"bot.sandbox.actions.{name}")
 
 
 class SandboxServer:

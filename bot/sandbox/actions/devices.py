@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-# Importing these registers their actions: server.py only knows this module's name.
-from bot.sandbox.actions import device_history, device_manage  # noqa: F401
 from bot.sandbox.actions.device_rows import device_row
 from bot.sandbox.actions.device_seed import seed_history
 from bot.sandbox.registry import Call, CloudError, action

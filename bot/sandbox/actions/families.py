@@ -9,9 +9,6 @@ from bot.sandbox.actions import family_members
 from bot.sandbox.registry import Call, CloudError, action
 from bot.sandbox.state import DEFAULT_ROOM, ROLE_OWNER, Family, Room, SandboxState, new_id
 
-# The area's background loop (sweeping expired invitations) is looked up on this module.
-background = family_members.background
-
 NAME_MAX = 30  # characters in a family or room name
 ADDRESS_MAX = 128
 MAX_FAMILIES_PER_USER = 20  # families one user may own

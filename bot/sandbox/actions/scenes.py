@@ -260,7 +260,7 @@ async def run_scene(call: Call) -> dict[str, Any]:
 
 
 def seed_demo(state: SandboxState, home: DemoHome) -> None:
-    """Two demo scenes, and the automations (see :mod:`bot.sandbox.actions.automations`)."""
+    """Two demo scenes (the automations that name them are seeded next, by automations.py)."""
     light, plug, speaker = (home.devices[r] for r in ("light", "plug", "speaker"))
 
     def device(device_id: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -290,8 +290,7 @@ def seed_demo(state: SandboxState, home: DemoHome) -> None:
         )
         state.scenes[scene.scene_id] = scene
         ids[key] = scene.scene_id
-    home.extra["scenes"] = ids
-    automations.seed_demo(state, home)
+    home.extra["scenes"] = ids  # automations.seed_demo, which runs next, names them
 
 
 async def background(sandbox: Sandbox) -> None:
@@ -300,7 +299,3 @@ async def background(sandbox: Sandbox) -> None:
         await watch(sandbox.state)
     finally:
         cancel_runs(sandbox.state)
-
-
-# Importing the automations registers their actions; they build on the helpers above.
-from bot.sandbox.actions import automations  # noqa: E402
