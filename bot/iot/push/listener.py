@@ -134,7 +134,7 @@ class PushListener:
             await asyncio.wait([task])
 
     def resume_point(self) -> dict[str, Any]:
-        """Where this listener is, for a restarted bot to read back from (push_missed.py)."""
+        """Where this listener is, for a restarted bot to read back from (missed.py)."""
         return self._missed.snapshot(self.connected)
 
     def resume_from(self, point: dict[str, Any]) -> None:
