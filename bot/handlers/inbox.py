@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -15,6 +14,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons
+from bot.telegram.screens import home_for
 from bot.views import inbox as views
 
 PAGE_SIZE = 5
@@ -55,8 +55,8 @@ async def _fetch(
     while True:
         start = stack[page]
         after = MessageCursor(str(start[0]), int(start[1])) if start else None
-        result = await context.services.accounts.run(
-            user_id, partial(iot.get_messages, category=category, limit=PAGE_SIZE, after=after)
+        result = await home_for(context, user_id).call(
+            iot.get_messages, category=category, limit=PAGE_SIZE, after=after
         )
         if result.messages or page == 0:
             break
@@ -104,7 +104,7 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
     category, page, msg_id = _category(callback.args[0]), int(callback.args[1]), callback.args[2]
     iot = context.services.iot
     try:
-        await context.services.accounts.run(user_id, partial(iot.delete_message, msg_id=msg_id))
+        await home_for(context, user_id).call(iot.delete_message, msg_id=msg_id)
         notice = views.deleted()
     except errors.NotFound:
         notice = views.message_gone()
@@ -135,23 +135,20 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
 
 
 async def _accept(context: HomeContext, user_id: int, message: Message) -> str:
-    accounts, iot = context.services.accounts, context.services.iot
+    iot = context.services.iot
     if message.msg_type == MessageType.DEVICE_SHARE_INVITE and message.device_id:
-        await accounts.run(
-            user_id,
-            partial(
-                iot.bind_shared_device, share_token=message.share_token, device_id=message.device_id
-            ),
+        await home_for(context, user_id).call(
+            iot.bind_shared_device, share_token=message.share_token, device_id=message.device_id
         )
         text = views.device_accepted(message.device_alias or message.device_name)
     elif message.msg_type == MessageType.FAMILY_INVITE:
-        await accounts.run(user_id, partial(iot.join_family, share_token=message.share_token))
+        await home_for(context, user_id).call(iot.join_family, share_token=message.share_token)
         text = views.family_joined(message.family_name)
     else:
         return views.message_gone()
     # An accepted invitation has done its job; a failure to delete it changes nothing.
     with contextlib.suppress(errors.ApiError):
-        await accounts.run(user_id, partial(iot.delete_message, msg_id=message.msg_id))
+        await home_for(context, user_id).call(iot.delete_message, msg_id=message.msg_id)
     return text
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar
 
 from bot.home.cards import ALL_ROOMS, DeviceCard, HomeListing
 from bot.home.catalogue import Catalogue
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.storage.store import Store
 
 T = TypeVar("T")
+P = ParamSpec("P")
 SHARED_PAGE = 100  # AppListUserShareDevices: Limit at most 100
 SHARED_MAX_OFFSET = 500  # ... and Offset at most 500
 _GONE = (errors.NotFound, errors.NoPermission, errors.InvalidParameter)
@@ -51,6 +52,16 @@ class Home:
         """``await call(token)`` with the user's token (renewed when it can be)."""
         return await self.services.accounts.run(self.user_id, call)
 
+    async def call(
+        self,
+        method: Callable[Concatenate[str, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``await method(token, *args, **kwargs)`` with the user's token: any app-API method of
+        IotClient, typed as it is (``await home.call(iot.rename_device, device_id, name)``)."""
+        return await self.run(lambda token: method(token, *args, **kwargs))
+
     async def families(self) -> tuple[list[Family], Family | None]:
         """The user's families and the current one, remembering it when it is the only one."""
         store = self.services.store
@@ -68,13 +79,9 @@ class Home:
 
     async def catalogue(self, family: str) -> Catalogue:
         """The family's devices and the templates of their products (two cloud calls)."""
-        devices = await self.run(lambda token: self.iot.list_all_devices(token, family))
+        devices = await self.call(self.iot.list_all_devices, family)
         product_ids = sorted({d.product_id for d in devices})
-        products = (
-            await self.run(lambda token: self.iot.get_products(token, product_ids))
-            if product_ids
-            else []
-        )
+        products = await self.call(self.iot.get_products, product_ids) if product_ids else []
         return Catalogue(
             {d.device_id: d for d in devices}, {p.product_id: p.template for p in products}
         )
@@ -98,7 +105,7 @@ class Home:
 
     async def rooms(self, family_id: str) -> list[Room]:
         """Every room of the family."""
-        return await self.run(lambda token: self.iot.list_all_rooms(token, family_id))
+        return await self.call(self.iot.list_all_rooms, family_id)
 
     async def listing(
         self, families: Sequence[Family], family: Family, room_id: str
@@ -106,9 +113,7 @@ class Home:
         """The family's devices in a room (or all), with status, rooms and the shared count."""
         room = "" if room_id == ALL_ROOMS else room_id
         devices, rooms, shared = await asyncio.gather(
-            self.run(
-                lambda token: self.iot.list_all_devices_with_status(token, family.family_id, room)
-            ),
+            self.call(self.iot.list_all_devices_with_status, family.family_id, room),
             self.rooms(family.family_id),
             self.shared_count(),
         )
@@ -123,11 +128,11 @@ class Home:
 
     async def family_devices(self, family_id: str) -> list[Device]:
         """Every device of the family, without online state."""
-        return await self.run(lambda token: self.iot.list_all_devices(token, family_id))
+        return await self.call(self.iot.list_all_devices, family_id)
 
     async def shared_count(self) -> int:
         """How many devices others shared with the user (one small request)."""
-        page = await self.run(lambda token: self.iot.list_shared_devices(token, limit=1))
+        page = await self.call(self.iot.list_shared_devices, limit=1)
         return page.total
 
     async def shared_devices(self, *, with_status: bool = True) -> list[Device]:
@@ -144,26 +149,24 @@ class Home:
         return await self.with_status(devices)
 
     async def _shared_page(self, offset: int) -> SharedDevicePage:
-        return await self.run(
-            lambda token: self.iot.list_shared_devices(token, offset=offset, limit=SHARED_PAGE)
-        )
+        return await self.call(self.iot.list_shared_devices, offset=offset, limit=SHARED_PAGE)
 
     async def with_status(self, devices: list[Device]) -> list[Device]:
         """The devices with ``online`` read from the cloud."""
         ids = [d.device_id for d in devices]
-        statuses = await self.run(lambda token: self.iot.device_statuses(token, ids))
+        statuses = await self.call(self.iot.device_statuses, ids)
         online = {s.device_id: s.online for s in statuses}
         return [d.with_online(online.get(d.device_id)) for d in devices]
 
     async def products(self, product_ids: Iterable[str]) -> dict[str, Product]:
         """Products (with templates) by id, from the cache when fresh."""
         return await self.services.products.products(
-            product_ids, lambda ids: self.run(lambda token: self.iot.get_products(token, ids))
+            product_ids, lambda ids: self.call(self.iot.get_products, ids)
         )
 
     async def readings(self, device_id: str) -> DeviceData:
         """The device's last reported values."""
-        return await self.run(lambda token: self.iot.device_data(token, device_id))
+        return await self.call(self.iot.device_data, device_id)
 
     async def card(self, device_id: str) -> DeviceCard:
         """Everything the device's card shows, read fresh (the template from the cache)."""
@@ -214,7 +217,7 @@ class Home:
 
     async def _detail(self, family_id: str, device_id: str) -> Device | None:
         try:
-            return await self.run(lambda token: self.iot.get_device(token, family_id, device_id))
+            return await self.call(self.iot.get_device, family_id, device_id)
         except _GONE:
             return None
 

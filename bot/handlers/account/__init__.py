@@ -34,6 +34,7 @@ from bot.home.accounts import NotLinked
 from bot.i18n import N_, _
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, cancel_text, route_is
+from bot.telegram.screens import home_for
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ async def me(update: Update, context: HomeContext) -> None:
         raise NotLinked(str(user.id))
     family_name = None
     if account.family_id:
-        families = await services.accounts.run(user.id, services.iot.list_all_families)
+        families = await home_for(context, user.id).call(services.iot.list_all_families)
         family_name = next((f.name for f in families if f.family_id == account.family_id), None)
     timezone = services.store.get_settings(user.id).timezone
     await message.reply_text(views.me(account, family_name, timezone))

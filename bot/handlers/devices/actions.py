@@ -31,9 +31,7 @@ async def run_action(
 ) -> tuple[DeviceCard, str]:
     """Call the action and wait for the device; returns the re-read card and the outcome."""
     wire = action.wire_inputs(inputs, tz=tz)
-    result = await home.run(
-        lambda token: home.iot.call_action_sync(token, card.device_id, action.id, wire)
-    )
+    result = await home.call(home.iot.call_action_sync, card.device_id, action.id, wire)
     card = card.with_readings(await home.readings(card.device_id))
     return card, views.action_notice(action, result, tz)
 

@@ -59,7 +59,7 @@ async def usable_property(
 async def send_value(home: Home, card: DeviceCard, prop: PropertySpec, value: Any) -> DeviceCard:
     """Send one property value and return the card with the values read back."""
     wire = prop.spec.to_wire(value)
-    await home.run(lambda token: home.iot.control_device(token, card.device_id, {prop.id: wire}))
+    await home.call(home.iot.control_device, card.device_id, {prop.id: wire})
     return card.with_readings(await home.readings(card.device_id))
 
 

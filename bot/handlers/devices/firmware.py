@@ -19,6 +19,7 @@ from bot.iot.models.firmware import FirmwareStatus, FirmwareUpdate
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
+from bot.telegram.screens import home_for
 from bot.views.devices import manage as views
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,7 @@ async def _status(context: HomeContext, user_id: int, device_id: str) -> Firmwar
     """The device's latest upgrade, or None when it never had one."""
     services = context.services
     try:
-        return await services.accounts.run(
-            user_id, lambda token: services.iot.firmware_status(token, device_id)
-        )
+        return await home_for(context, user_id).call(services.iot.firmware_status, device_id)
     except errors.NotFound:
         return None
 
@@ -45,10 +44,8 @@ async def _check(
     """What is installed, what is on offer, and whether the device is online."""
     services = context.services
     update, statuses = await asyncio.gather(
-        services.accounts.run(user_id, lambda token: services.iot.check_firmware(token, device_id)),
-        services.accounts.run(
-            user_id, lambda token: services.iot.device_statuses(token, [device_id])
-        ),
+        home_for(context, user_id).call(services.iot.check_firmware, device_id),
+        home_for(context, user_id).call(services.iot.device_statuses, [device_id]),
     )
     online = next((s.online for s in statuses if s.device_id == device_id), None)
     return update, online
@@ -90,9 +87,7 @@ async def start(update: Update, context: HomeContext, callback: Callback) -> Non
     services, user_id = context.services, user_id_of(update)
     device = await load_device(context, user_id, callback.args[0])
     try:
-        await services.accounts.run(
-            user_id, lambda token: services.iot.start_firmware_update(token, device.device_id)
-        )
+        await home_for(context, user_id).call(services.iot.start_firmware_update, device.device_id)
     except errors.OperationFailed as err:
         if err.code != OFFLINE_CODE:
             raise

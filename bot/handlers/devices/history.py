@@ -19,6 +19,7 @@ from bot.iot.template import DataTemplate, numeric_properties
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
+from bot.telegram.screens import home_for
 from bot.views.devices import history as views
 from bot.views.devices.charts import LineChart, render_png
 from bot.views.paging import page_arg
@@ -29,9 +30,7 @@ RECENT_EVENTS = 20
 async def _template(context: HomeContext, user_id: int, device: Device) -> DataTemplate:
     """The device's DataTemplate (empty when the product is unknown)."""
     services = context.services
-    products = await services.accounts.run(
-        user_id, lambda token: services.iot.get_products(token, [device.product_id])
-    )
+    products = await home_for(context, user_id).call(services.iot.get_products, [device.product_id])
     return products[0].template if products else DataTemplate()
 
 
@@ -63,9 +62,8 @@ async def send_chart(update: Update, context: HomeContext, callback: Callback) -
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     end_ms = int(time.time() * 1000)
     start_ms = end_ms - views.PERIODS[period]
-    points = await services.accounts.run(
-        user_id,
-        lambda token: services.iot.device_history(token, device_id, prop.id, start_ms, end_ms),
+    points = await home_for(context, user_id).call(
+        services.iot.device_history, device_id, prop.id, start_ms, end_ms
     )
     readings = [
         (p.time_ms, number)
@@ -100,11 +98,8 @@ async def show_events(update: Update, context: HomeContext, callback: Callback) 
     device = await load_device(context, user_id, callback.args[0])
     template, events = await asyncio.gather(
         _template(context, user_id, device),
-        services.accounts.run(
-            user_id,
-            lambda token: services.iot.event_history(
-                token, device.device_id, max_items=RECENT_EVENTS
-            ),
+        home_for(context, user_id).call(
+            services.iot.event_history, device.device_id, max_items=RECENT_EVENTS
         ),
     )
     timezone = services.store.get_settings(user_id).timezone

@@ -18,6 +18,7 @@ from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
+from bot.telegram.screens import home_for
 from bot.views.devices import manage as views
 from bot.views.paging import page_arg
 
@@ -37,9 +38,7 @@ async def load_device(context: HomeContext, user_id: int, device_id: str) -> Dev
     """The device as the cloud has it now (its family, room, alias and kind)."""
     services = context.services
     family_id = services.accounts.account(user_id).family_id or ""
-    return await services.accounts.run(
-        user_id, lambda token: services.iot.get_device(token, family_id, device_id)
-    )
+    return await home_for(context, user_id).call(services.iot.get_device, family_id, device_id)
 
 
 async def edit(update: Update, view: tuple[str, InlineKeyboardMarkup | None]) -> None:
@@ -69,14 +68,12 @@ async def menu_view(
     services = context.services
     device, families = await asyncio.gather(
         load_device(context, user_id, device_id),
-        services.accounts.run(user_id, services.iot.list_all_families),
+        home_for(context, user_id).call(services.iot.list_all_families),
     )
     buttons = Buttons(context, user_id)
     if all(f.family_id != device.family_id for f in families):
         return views.shared_menu(device, buttons)
-    rooms = await services.accounts.run(
-        user_id, lambda token: services.iot.list_all_rooms(token, device.family_id)
-    )
+    rooms = await home_for(context, user_id).call(services.iot.list_all_rooms, device.family_id)
     room = views.room_name(rooms, device.room_id or views.DEFAULT_ROOM)
     return views.manage_menu(device, room, buttons, notice)
 
@@ -117,9 +114,7 @@ async def name_typed(
         await message.reply_text(views.name_problem(problem))
         return
     services = context.services
-    await services.accounts.run(
-        user_id, lambda token: services.iot.rename_device(token, device_id, name)
-    )
+    await home_for(context, user_id).call(services.iot.rename_device, device_id, name)
     notice = _("✅ Renamed to <b>{name}</b>.").format(name=escape(name))
     menu, keyboard = await menu_view(context, user_id, device_id, notice)
     await message.reply_text(menu, reply_markup=keyboard)
@@ -129,9 +124,7 @@ async def pick_room(update: Update, context: HomeContext, callback: Callback) ->
     """Move: the family's rooms, the current one marked (a page of them)."""
     services, user_id = context.services, user_id_of(update)
     device = await load_device(context, user_id, callback.args[0])
-    rooms = await services.accounts.run(
-        user_id, lambda token: services.iot.list_all_rooms(token, device.family_id)
-    )
+    rooms = await home_for(context, user_id).call(services.iot.list_all_rooms, device.family_id)
     page = page_arg(callback.args, 1)
     await edit(update, views.room_picker(device, rooms, Buttons(context, user_id), page))
 
@@ -141,9 +134,7 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
     services, user_id = context.services, user_id_of(update)
     device_id, room_id = callback.args[0], callback.args[1]
     device = await load_device(context, user_id, device_id)
-    rooms = await services.accounts.run(
-        user_id, lambda token: services.iot.list_all_rooms(token, device.family_id)
-    )
+    rooms = await home_for(context, user_id).call(services.iot.list_all_rooms, device.family_id)
     room = views.room_name(rooms, room_id)
     if room_id != views.DEFAULT_ROOM and all(r.room_id != room_id for r in rooms):
         await answer_query(update, context, _("That room no longer exists."), alert=True)
@@ -154,9 +145,8 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
         await answer_query(update, context, _("It's already there."))
         notice = ""
     else:
-        await services.accounts.run(
-            user_id,
-            lambda token: services.iot.move_device(token, device.family_id, device_id, room_id),
+        await home_for(context, user_id).call(
+            services.iot.move_device, device.family_id, device_id, room_id
         )
     await edit(update, await menu_view(context, user_id, device_id, notice))
 
@@ -164,7 +154,7 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
 async def is_admin(context: HomeContext, user_id: int, family_id: str) -> bool:
     """Whether the user is the admin of ``family_id``: only the admin may unbind devices."""
     services = context.services
-    families = await services.accounts.run(user_id, services.iot.list_all_families)
+    families = await home_for(context, user_id).call(services.iot.list_all_families)
     return any(f.family_id == family_id and f.is_owner for f in families)
 
 
@@ -189,11 +179,8 @@ async def remove(update: Update, context: HomeContext, callback: Callback) -> No
     services, user_id = context.services, user_id_of(update)
     device = await load_device(context, user_id, callback.args[0])
     try:
-        await services.accounts.run(
-            user_id,
-            lambda token: services.iot.delete_device(
-                token, device.family_id, device.device_id, device.room_id
-            ),
+        await home_for(context, user_id).call(
+            services.iot.delete_device, device.family_id, device.device_id, device.room_id
         )
     except errors.NoPermission as err:
         await refuse(update, context, err)
@@ -207,13 +194,10 @@ async def show_sub_devices(update: Update, context: HomeContext, callback: Callb
     """A gateway's sub-devices in its family, with whether each is online."""
     services, user_id = context.services, user_id_of(update)
     gateway = await load_device(context, user_id, callback.args[0])
-    subs = await services.accounts.run(
-        user_id, lambda token: services.iot.family_sub_devices(token, gateway.device_id)
-    )
+    subs = await home_for(context, user_id).call(services.iot.family_sub_devices, gateway.device_id)
     if subs:
-        statuses = await services.accounts.run(
-            user_id,
-            lambda token: services.iot.device_statuses(token, [s.device_id for s in subs]),
+        statuses = await home_for(context, user_id).call(
+            services.iot.device_statuses, [s.device_id for s in subs]
         )
         online = {s.device_id: s.online for s in statuses}
         subs = [s.with_online(online.get(s.device_id)) for s in subs]
@@ -227,7 +211,7 @@ async def show_details(update: Update, context: HomeContext, callback: Callback)
     device = await load_device(context, user_id, callback.args[0])
     iot = services.iot
     products, ext, versions = await asyncio.gather(
-        services.accounts.run(user_id, lambda token: iot.get_products(token, [device.product_id])),
+        home_for(context, user_id).call(iot.get_products, [device.product_id]),
         _ext_info(context, user_id, device.device_id),
         _versions(context, user_id, device.device_id),
     )
@@ -241,9 +225,7 @@ async def _ext_info(context: HomeContext, user_id: int, device_id: str) -> Devic
     """What the device reported about itself; None when the cloud has nothing (never reported)."""
     services = context.services
     try:
-        return await services.accounts.run(
-            user_id, lambda token: services.iot.device_ext_info(token, device_id)
-        )
+        return await home_for(context, user_id).call(services.iot.device_ext_info, device_id)
     except (errors.NotFound, errors.OperationFailed) as err:
         log.info("no extra info for a device: %s", err.code)
         return None
@@ -253,9 +235,7 @@ async def _versions(context: HomeContext, user_id: int, device_id: str) -> list[
     """The firmware of each module; empty when the cloud has none."""
     services = context.services
     try:
-        return await services.accounts.run(
-            user_id, lambda token: services.iot.device_versions(token, device_id)
-        )
+        return await home_for(context, user_id).call(services.iot.device_versions, device_id)
     except (errors.NotFound, errors.OperationFailed) as err:
         log.info("no module versions for a device: %s", err.code)
         return []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from telegram import CallbackQuery, Update
 
 from bot.handlers.family import rooms
@@ -16,6 +14,7 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text
+from bot.telegram.screens import home_for
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -30,7 +29,7 @@ def _query(update: Update) -> tuple[int, CallbackQuery]:
 
 async def _families(context: HomeContext, user_id: int) -> list[Family]:
     services = context.services
-    return await services.accounts.run(user_id, services.iot.list_all_families)
+    return await home_for(context, user_id).call(services.iot.list_all_families)
 
 
 async def _list_view(
@@ -48,8 +47,8 @@ async def _card_view(
     if family is None:
         return await _list_view(context, user_id, views.gone())
     services = context.services
-    members = await services.accounts.run(
-        user_id, partial(services.iot.list_all_family_members, family_id=family_id)
+    members = await home_for(context, user_id).call(
+        services.iot.list_all_family_members, family_id=family_id
     )
     account = services.accounts.account(user_id)
     is_current = account.family_id == family_id
@@ -111,7 +110,7 @@ async def new_family_typed(
     if name is None:
         return
     services = context.services
-    family_id = await services.accounts.run(user.id, partial(services.iot.create_family, name=name))
+    family_id = await home_for(context, user.id).call(services.iot.create_family, name=name)
     if not services.accounts.account(user.id).family_id:
         services.store.set_family(user.id, family_id)
     reply, keyboard = await _card_view(context, user.id, family_id, views.created(name))
@@ -137,11 +136,10 @@ async def family_name_typed(
     name = await typed_name(context, update, text, "fam.rename", args)
     if name is None:
         return
-    family_id, accounts, iot = args[0], context.services.accounts, context.services.iot
-    detail = await accounts.run(user.id, partial(iot.describe_family, family_id=family_id))
-    await accounts.run(
-        user.id,
-        partial(iot.modify_family, family_id=family_id, name=name, address=detail.address),
+    family_id, iot = args[0], context.services.iot
+    detail = await home_for(context, user.id).call(iot.describe_family, family_id=family_id)
+    await home_for(context, user.id).call(
+        iot.modify_family, family_id=family_id, name=name, address=detail.address
     )
     reply, keyboard = await _card_view(context, user.id, family_id, views.renamed(name))
     await message.reply_text(reply, reply_markup=keyboard)
@@ -154,9 +152,7 @@ async def invite(update: Update, context: HomeContext, callback: Callback) -> No
     family = await family_of(context, user_id, family_id)
     name = family.name if family else ""
     iot = context.services.iot
-    made = await context.services.accounts.run(
-        user_id, partial(iot.invite_member, family_id=family_id)
-    )
+    made = await home_for(context, user_id).call(iot.invite_member, family_id=family_id)
     register_secret(made.share_token)
     inviter = context.services.accounts.account(user_id).nickname
     details = {"family_id": family_id, "family": name, "from": inviter}
@@ -196,7 +192,7 @@ async def join(update: Update, context: HomeContext, callback: Callback) -> None
     before = {f.family_id for f in await _families(context, user_id)}
     iot = context.services.iot
     try:
-        await context.services.accounts.run(user_id, partial(iot.join_family, share_token=token))
+        await home_for(context, user_id).call(iot.join_family, share_token=token)
     except errors.ApiError as err:
         await explain(update, context, err)
         return
@@ -219,9 +215,7 @@ async def confirm_kick(update: Update, context: HomeContext, callback: Callback)
     family = await family_of(context, user_id, family_id)
     iot = context.services.iot
     members = (
-        await context.services.accounts.run(
-            user_id, partial(iot.list_all_family_members, family_id=family_id)
-        )
+        await home_for(context, user_id).call(iot.list_all_family_members, family_id=family_id)
         if family
         else []
     )
@@ -238,8 +232,8 @@ async def kick(update: Update, context: HomeContext, callback: Callback) -> None
     user_id, query = _query(update)
     family_id, member_id = callback.args[0], callback.args[1]
     iot = context.services.iot
-    await context.services.accounts.run(
-        user_id, partial(iot.delete_family_member, family_id=family_id, member_id=member_id)
+    await home_for(context, user_id).call(
+        iot.delete_family_member, family_id=family_id, member_id=member_id
     )
     await answer_query(update, context, _("Removed."))
     text, keyboard = await _card_view(context, user_id, family_id, views.member_removed())
@@ -262,7 +256,7 @@ async def leave(update: Update, context: HomeContext, callback: Callback) -> Non
     family_id = callback.args[0]
     family = await family_of(context, user_id, family_id)
     services = context.services
-    await services.accounts.run(user_id, partial(services.iot.exit_family, family_id=family_id))
+    await home_for(context, user_id).call(services.iot.exit_family, family_id=family_id)
     if services.accounts.account(user_id).family_id == family_id:
         remaining = await _families(context, user_id)
         services.store.set_family(user_id, remaining[0].family_id if remaining else None)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from telegram import CallbackQuery, Update
 
 from bot.iot.models.families import Family, Room
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons, expect_text
+from bot.telegram.screens import home_for
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -46,7 +45,7 @@ def _query(update: Update) -> tuple[int, CallbackQuery]:
 async def family_of(context: HomeContext, user_id: int, family_id: str) -> Family | None:
     """One of the user's families, with the user's role in it; None when they aren't in it."""
     services = context.services
-    families = await services.accounts.run(user_id, services.iot.list_all_families)
+    families = await home_for(context, user_id).call(services.iot.list_all_families)
     return next((f for f in families if f.family_id == family_id), None)
 
 
@@ -57,9 +56,7 @@ async def _rooms_view(
     if family is None:
         return views.gone(), None
     iot = context.services.iot
-    rooms = await context.services.accounts.run(
-        user_id, partial(iot.list_all_rooms, family_id=family_id)
-    )
+    rooms = await home_for(context, user_id).call(iot.list_all_rooms, family_id=family_id)
     return views.rooms(family, rooms, Buttons(context, user_id), notice, page)
 
 
@@ -70,9 +67,7 @@ async def _room(
     if family is None:
         return None
     iot = context.services.iot
-    rooms = await context.services.accounts.run(
-        user_id, partial(iot.list_all_rooms, family_id=family_id)
-    )
+    rooms = await home_for(context, user_id).call(iot.list_all_rooms, family_id=family_id)
     room = next((r for r in rooms if r.room_id == room_id), None)
     return None if room is None else (family, room)
 
@@ -111,9 +106,7 @@ async def new_room_typed(
     if name is None:
         return
     iot = context.services.iot
-    await context.services.accounts.run(
-        user.id, partial(iot.create_room, family_id=args[0], name=name)
-    )
+    await home_for(context, user.id).call(iot.create_room, family_id=args[0], name=name)
     notice = views.room_created(name)
     reply, keyboard = await _rooms_view(context, user.id, args[0], notice)
     await message.reply_text(reply, reply_markup=keyboard)
@@ -139,8 +132,8 @@ async def room_name_typed(
     if name is None:
         return
     iot = context.services.iot
-    await context.services.accounts.run(
-        user.id, partial(iot.modify_room, family_id=args[0], room_id=args[1], name=name)
+    await home_for(context, user.id).call(
+        iot.modify_room, family_id=args[0], room_id=args[1], name=name
     )
     reply, keyboard = await _rooms_view(context, user.id, args[0], views.room_renamed(name))
     await message.reply_text(reply, reply_markup=keyboard)
@@ -162,9 +155,7 @@ async def delete_room(update: Update, context: HomeContext, callback: Callback) 
     family_id, room_id = callback.args[0], callback.args[1]
     found = await _room(context, user_id, family_id, room_id)
     iot = context.services.iot
-    await context.services.accounts.run(
-        user_id, partial(iot.delete_room, family_id=family_id, room_id=room_id)
-    )
+    await home_for(context, user_id).call(iot.delete_room, family_id=family_id, room_id=room_id)
     notice = views.room_deleted(found[1].name if found else "")
     text, keyboard = await _rooms_view(context, user_id, family_id, notice)
     await query.edit_message_text(text, reply_markup=keyboard)

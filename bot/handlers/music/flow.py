@@ -14,6 +14,7 @@ from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError, SongPage
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons
+from bot.telegram.screens import home_for
 from bot.views import music as views
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,8 @@ async def speakers_of(update: Update, context: HomeContext) -> list[Speaker]:
     services, uid = context.services, user_id(update)
     remembered = memory(services)
     keep = services.store.get_settings(uid).speaker_device_id
-    return await services.accounts.run(
-        uid, lambda token: find_speakers(services.iot, token, remembered, keep)
+    return await home_for(context, uid).run(
+        lambda token: find_speakers(services.iot, token, remembered, keep)
     )
 
 
@@ -135,7 +136,7 @@ async def run_kugou(
     services, uid = context.services, user_id(update)
     remembered = memory(services)
     try:
-        return await services.accounts.run(uid, call)
+        return await home_for(context, uid).run(call)
     except KugouError as err:
         log.info("Kugou refused %s with code %s", err.command, err.code)
         keyboard = views.back_to_menu(Buttons(context, uid))

@@ -63,7 +63,7 @@ async def run(update: Update, context: HomeContext, callback: Callback) -> None:
         notice = _gone()
     else:
         try:
-            await context.services.accounts.run(user_id, lambda t: iot.run_scene(t, scene_id))
+            await home_for(context, user_id).call(iot.run_scene, scene_id)
         except errors.ApiError as err:
             notice = _refused(scene, err)
         else:
@@ -90,7 +90,7 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
         notice = _gone()
     else:
         try:
-            await context.services.accounts.run(user_id, lambda t: iot.delete_scene(t, scene_id))
+            await home_for(context, user_id).call(iot.delete_scene, scene_id)
         except errors.ApiError as err:
             notice = _refused(scene, err)
         else:

@@ -29,9 +29,7 @@ async def automation_list(
     if family is None:
         return no_family(), None
     iot = context.services.iot
-    automations = await context.services.accounts.run(
-        user_id, lambda t: iot.list_automations(t, family)
-    )
+    automations = await home_for(context, user_id).call(iot.list_automations, family)
     return views.automation_list(automations, Buttons(context, user_id), notice, page)
 
 
@@ -52,9 +50,7 @@ async def details(
 async def _describe(context: HomeContext, user_id: int, automation_id: str) -> Automation | None:
     iot = context.services.iot
     try:
-        return await context.services.accounts.run(
-            user_id, lambda t: iot.describe_automation(t, automation_id)
-        )
+        return await home_for(context, user_id).call(iot.describe_automation, automation_id)
     except errors.NotFound:
         return None
 
@@ -91,9 +87,7 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
         return
     enabled = not automation.enabled
     iot = context.services.iot
-    await context.services.accounts.run(
-        user_id, lambda t: iot.set_automation_enabled(t, automation_id, enabled)
-    )
+    await home_for(context, user_id).call(iot.set_automation_enabled, automation_id, enabled)
     notice = (_("✅ <b>{name}</b> is on.") if enabled else _("⏸ <b>{name}</b> is off.")).format(
         name=escape(clip(automation.name))
     )

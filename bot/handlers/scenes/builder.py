@@ -270,9 +270,8 @@ async def save(update: Update, context: HomeContext, callback: Callback) -> None
         return
     services = context.services
     try:
-        await services.accounts.run(
-            user_id,
-            lambda t: services.iot.create_scene(t, draft["family"], draft["name"], actions),
+        await home_for(context, user_id).call(
+            services.iot.create_scene, draft["family"], draft["name"], actions
         )
     except errors.ApiError as err:
         await show(update, await _draft_view(context, user_id, "⚠ " + (describe(err) or "")))

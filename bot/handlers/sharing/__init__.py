@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import partial
 
 from telegram import CallbackQuery, Update
 
@@ -20,6 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, expect_text
+from bot.telegram.screens import home_for
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -40,7 +40,7 @@ async def _my_families(context: HomeContext, user_id: int) -> list[Family]:
     """The user's families, the current one first."""
     services = context.services
     current = services.accounts.account(user_id).family_id
-    families = await services.accounts.run(user_id, services.iot.list_all_families)
+    families = await home_for(context, user_id).call(services.iot.list_all_families)
     return sorted(families, key=lambda f: f.family_id != current)
 
 
@@ -50,8 +50,8 @@ async def find_device(
     """The device and the user's family it is in, or None when it is in none of them."""
     services = context.services
     for family in await _my_families(context, user_id):
-        devices = await services.accounts.run(
-            user_id, partial(services.iot.list_all_devices, family_id=family.family_id)
+        devices = await home_for(context, user_id).call(
+            services.iot.list_all_devices, family_id=family.family_id
         )
         for device in devices:
             if device.device_id == device_id:
@@ -85,9 +85,7 @@ async def _device_picker(context: HomeContext, user_id: int, page: int = 0) -> v
         return views.no_family(), None
     family = families[0]
     iot = context.services.iot
-    devices = await context.services.accounts.run(
-        user_id, lambda t: iot.list_all_devices(t, family.family_id)
-    )
+    devices = await home_for(context, user_id).call(iot.list_all_devices, family.family_id)
     return views.pick_device(family.name, devices, Buttons(context, user_id), page)
 
 
@@ -113,15 +111,15 @@ async def create_link(update: Update, context: HomeContext, callback: Callback) 
     if found is None:
         return
     device, family = found
-    accounts, iot = context.services.accounts, context.services.iot
-    made = await accounts.run(
-        user_id, lambda t: iot.create_share_token(t, family.family_id, device.device_id)
+    iot = context.services.iot
+    made = await home_for(context, user_id).call(
+        iot.create_share_token, family.family_id, device.device_id
     )
     register_secret(made.token)
     expire_at = made.expire_at
     try:
         # The token's reply carries no expiry; describing it tells.
-        info = await accounts.run(user_id, lambda t: iot.describe_share_token(t, made.token))
+        info = await home_for(context, user_id).call(iot.describe_share_token, made.token)
         expire_at = info.expire_at or expire_at
     except errors.ApiError:
         pass  # the link works all the same; it is shown without its expiry
@@ -147,9 +145,8 @@ async def _show_users(
     iot = context.services.iot
     users: list[ShareUser] = []
     while True:
-        batch = await context.services.accounts.run(
-            user_id,
-            partial(iot.list_share_users, device_id=device_id, offset=len(users), limit=50),
+        batch = await home_for(context, user_id).call(
+            iot.list_share_users, device_id=device_id, offset=len(users), limit=50
         )
         users += batch.users
         if not batch.users or len(users) >= batch.total:
@@ -172,9 +169,7 @@ async def confirm_revoke(update: Update, context: HomeContext, callback: Callbac
     if found is None:
         return
     iot = context.services.iot
-    page = await context.services.accounts.run(
-        user_id, lambda t: iot.list_share_users(t, device_id, limit=50)
-    )
+    page = await home_for(context, user_id).call(iot.list_share_users, device_id, limit=50)
     nickname = next((u.nickname for u in page.users if u.user_id == other), "") or other
     text, keyboard = views.confirm_revoke(
         found[0].alias, nickname, device_id, other, Buttons(context, user_id)
@@ -187,9 +182,7 @@ async def revoke(update: Update, context: HomeContext, callback: Callback) -> No
     user_id = _query(update)[0]
     device_id, other = callback.args[0], callback.args[1]
     iot = context.services.iot
-    await context.services.accounts.run(
-        user_id, lambda t: iot.remove_share_user(t, device_id, other)
-    )
+    await home_for(context, user_id).call(iot.remove_share_user, device_id, other)
     await answer_query(update, context, _("Access revoked."))
     await _show_users(update, context, user_id, device_id)
 
@@ -220,9 +213,7 @@ async def invite_typed(
         return
     iot = context.services.iot
     try:
-        await context.services.accounts.run(
-            user.id, lambda t: iot.send_share_invite(t, device_id, to_user)
-        )
+        await home_for(context, user.id).call(iot.send_share_invite, device_id, to_user)
     except (errors.NotFound, errors.InvalidParameter, errors.UnsupportedOperation) as err:
         # No such user, or one who can't take the device: let them try another id.
         expect_text(context, message.chat_id, "shr.invite", device_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from telegram import CallbackQuery, Update
 
 from bot.handlers.sharing.links import explain, linked_or_say, links
@@ -14,6 +12,7 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
+from bot.telegram.screens import home_for
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -37,9 +36,7 @@ async def open_share_link(update: Update, context: HomeContext, rest: str) -> No
     register_secret(token)
     iot = context.services.iot
     try:
-        info = await context.services.accounts.run(
-            user.id, lambda t: iot.describe_share_token(t, token)
-        )
+        info = await home_for(context, user.id).call(iot.describe_share_token, token)
     except errors.ApiError as err:
         await explain(update, context, err)
         return
@@ -58,10 +55,10 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
     """AppBindUserShareDevice with the link's token; explains a used or expired one."""
     user_id, query = _query(update)
     token = links(context).resolve(KIND, callback.args[0]).token
-    iot, accounts = context.services.iot, context.services.accounts
+    iot = context.services.iot
     try:
-        info = await accounts.run(user_id, lambda t: iot.describe_share_token(t, token))
-        await accounts.run(user_id, lambda t: iot.bind_shared_device(t, token, info.device_id))
+        info = await home_for(context, user_id).call(iot.describe_share_token, token)
+        await home_for(context, user_id).call(iot.bind_shared_device, token, info.device_id)
     except errors.ApiError as err:
         await explain(update, context, err)
         return
@@ -78,8 +75,8 @@ async def _shared_with_me(context: HomeContext, user_id: int) -> list[SharedDevi
     iot = context.services.iot
     devices: list[SharedDevice] = []
     while True:
-        page = await context.services.accounts.run(
-            user_id, partial(iot.list_shared_devices, offset=len(devices), limit=SHARED_PAGE)
+        page = await home_for(context, user_id).call(
+            iot.list_shared_devices, offset=len(devices), limit=SHARED_PAGE
         )
         devices += page.devices
         if not page.devices or len(devices) >= page.total:
@@ -122,9 +119,7 @@ async def drop(update: Update, context: HomeContext, callback: Callback) -> None
     """AppRemoveUserShareDevice, then the refreshed list."""
     user_id, query = _query(update)
     iot = context.services.iot
-    await context.services.accounts.run(
-        user_id, lambda t: iot.remove_shared_device(t, callback.args[0])
-    )
+    await home_for(context, user_id).call(iot.remove_shared_device, callback.args[0])
     devices = await _shared_with_me(context, user_id)
     text, keyboard = views.shared_with_me(
         devices, Buttons(context, user_id), _("Removed. It's no longer among your devices.")

@@ -121,7 +121,7 @@ async def edit(update: Update, context: HomeContext, callback: Callback) -> None
     user_id, (device_id, timer_id) = callback.owner_id, callback.args[:2]
     origin = callback.args[2] if len(callback.args) > 2 else FROM_CARD
     iot = context.services.iot
-    timers = await context.services.accounts.run(user_id, lambda t: iot.list_timers(t, device_id))
+    timers = await home_for(context, user_id).call(iot.list_timers, device_id)
     timer = next((t for t in timers if t.timer_id == timer_id), None)
     if timer is None:
         notice = _("That timer no longer exists.")
@@ -282,13 +282,11 @@ async def save(update: Update, context: HomeContext, callback: Callback) -> None
     try:
         if draft["timer"]:
             timer_id = draft["timer"]
-            await context.services.accounts.run(
-                user_id, lambda t: iot.modify_timer(t, args[0], timer_id, *args[1:], repeat=repeat)
+            await home_for(context, user_id).call(
+                iot.modify_timer, args[0], timer_id, *args[1:], repeat=repeat
             )
         else:
-            await context.services.accounts.run(
-                user_id, lambda t: iot.create_timer(t, *args, repeat=repeat)
-            )
+            await home_for(context, user_id).call(iot.create_timer, *args, repeat=repeat)
     except errors.ApiError as err:
         await answer_query(update, context, describe(err), alert=True)
         return

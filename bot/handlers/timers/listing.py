@@ -65,7 +65,7 @@ async def timer_list(
     if device is None:
         return (_("That device is no longer in this family."), None)
     iot = context.services.iot
-    timers = await context.services.accounts.run(user_id, lambda t: iot.list_timers(t, device_id))
+    timers = await home_for(context, user_id).call(iot.list_timers, device_id)
     template = home.templates.get(device.product_id)
     return views.timer_list(
         device.name,
@@ -84,7 +84,7 @@ async def timer_list(
 
 async def _timer(context: HomeContext, user_id: int, device_id: str, timer_id: str) -> Timer | None:
     iot = context.services.iot
-    timers = await context.services.accounts.run(user_id, lambda t: iot.list_timers(t, device_id))
+    timers = await home_for(context, user_id).call(iot.list_timers, device_id)
     return next((t for t in timers if t.timer_id == timer_id), None)
 
 
@@ -118,9 +118,7 @@ async def toggle(update: Update, context: HomeContext, callback: Callback) -> No
         notice = _gone()
     else:
         iot, enabled = context.services.iot, not timer.enabled
-        await context.services.accounts.run(
-            user_id, lambda t: iot.set_timer_enabled(t, device_id, timer_id, enabled)
-        )
+        await home_for(context, user_id).call(iot.set_timer_enabled, device_id, timer_id, enabled)
         notice = (_("✅ <b>{name}</b> is on.") if enabled else _("⏸ <b>{name}</b> is off.")).format(
             name=escape(clip(timer.name))
         )
@@ -147,9 +145,7 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
         notice = _gone()
     else:
         iot = context.services.iot
-        await context.services.accounts.run(
-            user_id, lambda t: iot.delete_timer(t, device_id, timer_id)
-        )
+        await home_for(context, user_id).call(iot.delete_timer, device_id, timer_id)
         notice = _("🗑 Deleted the timer <b>{name}</b>.").format(name=escape(clip(timer.name)))
     await show(update, await timer_list(context, user_id, device_id, origin, notice, page))
 
