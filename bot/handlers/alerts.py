@@ -22,6 +22,7 @@ from bot.notify.wiring import notifier_of
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text
+from bot.telegram.screens import show
 from bot.views import alerts as views
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ async def _show(update: Update, context: HomeContext, view: views.View) -> None:
     query = update.callback_query
     assert query is not None
     await answer_query(update, context)
-    await query.edit_message_text(view[0], reply_markup=view[1])
+    await show(update, view)
 
 
 async def menu_button(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -185,7 +186,7 @@ async def quiet_ask(update: Update, context: HomeContext, callback: Callback) ->
     assert query is not None and query.message is not None
     expect_text(context, query.message.chat.id, "al.quiet")
     await answer_query(update, context)
-    await query.edit_message_text(views.ask_quiet_hours())
+    await show(update, (views.ask_quiet_hours(), None))
 
 
 async def quiet_typed(

@@ -21,6 +21,7 @@ from bot.telegram.routing import (
     dispatch_text,
     expect_text,
 )
+from bot.telegram.screens import show
 
 
 def help_text(menu: Iterable[MenuCommand]) -> str:
@@ -69,7 +70,7 @@ async def set_language(update: Update, context: HomeContext, callback: Callback)
     tr = translator(user.language_code if code == "auto" else code)
     activate(tr)
     await answer_query(update, context, _("Language: {name}").format(name=tr.name))
-    await query.edit_message_text(_("I'll speak {name} from now on.").format(name=escape(tr.name)))
+    await show(update, (_("I'll speak {name} from now on.").format(name=escape(tr.name)), None))
 
 
 async def choose_timezone(update: Update, context: HomeContext) -> None:

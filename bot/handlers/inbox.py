@@ -14,7 +14,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import inbox as views
 
 PAGE_SIZE = 5
@@ -86,21 +86,21 @@ async def inbox_command(update: Update, context: HomeContext) -> None:
 
 
 async def show_category(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     text, keyboard = await _page_view(context, user_id, _category(callback.args[0]), 0)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def show_page(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     category, page = _category(callback.args[0]), int(callback.args[1])
     text, keyboard = await _page_view(context, user_id, category, page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteMessage, then the same page again."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     category, page, msg_id = _category(callback.args[0]), int(callback.args[1]), callback.args[2]
     iot = context.services.iot
     try:
@@ -109,12 +109,12 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
     except errors.NotFound:
         notice = views.message_gone()
     text, keyboard = await _page_view(context, user_id, category, page, notice)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """Accept an invitation: bind the shared device or join the family; the message then goes."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     category, page, msg_id = _category(callback.args[0]), int(callback.args[1]), callback.args[2]
     _page, messages, _more = await _fetch(context, user_id, category, page)
     message = next((m for m in messages if m.msg_id == msg_id and m.is_invitation), None)
@@ -131,7 +131,7 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
         else:
             await answer_query(update, context, _("Accepted."))
     text, keyboard = await _page_view(context, user_id, category, page, notice)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def _accept(context: HomeContext, user_id: int, message: Message) -> str:

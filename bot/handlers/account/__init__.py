@@ -34,7 +34,7 @@ from bot.home.accounts import NotLinked
 from bot.i18n import N_, _
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, cancel_text, route_is
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
@@ -81,9 +81,7 @@ async def switch(update: Update, context: HomeContext) -> int:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     await answer_query(update, context)
-    await query.edit_message_text(
-        views.choose_method(), reply_markup=views.login_methods(Buttons(context, user.id))
-    )
+    await show(update, (views.choose_method(), views.login_methods(Buttons(context, user.id))))
     return CHOOSING
 
 
@@ -94,7 +92,7 @@ async def cancel(update: Update, context: HomeContext) -> int:
     text = _("Cancelled. Send /login whenever you're ready.")
     if update.callback_query is not None:
         await answer_query(update, context)
-        await update.callback_query.edit_message_text(text)
+        await show(update, (text, None))
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
     return ConversationHandler.END

@@ -14,6 +14,7 @@ from bot.i18n import _
 from bot.iot import errors
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
+from bot.telegram.screens import show
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,9 @@ async def with_telegram(update: Update, context: HomeContext) -> int:
             user.id, user.full_name, default_family=_("My Home")
         )
     except errors.IotError as err:
-        await query.edit_message_text(describe(err) or _("Sign-in failed."))
+        await show(update, (describe(err) or _("Sign-in failed."), None))
         return ConversationHandler.END
-    await query.edit_message_text(views.linked(account))
+    await show(update, (views.linked(account), None))
     return ConversationHandler.END
 
 
@@ -42,9 +43,7 @@ async def choose_password(update: Update, context: HomeContext) -> int:
     query = update.callback_query
     assert query is not None
     await answer_query(update, context)
-    await query.edit_message_text(
-        views.ask_identity(context.services.settings.default_country_code)
-    )
+    await show(update, (views.ask_identity(context.services.settings.default_country_code), None))
     return IDENTITY
 
 
@@ -52,7 +51,7 @@ async def choose_token(update: Update, context: HomeContext) -> int:
     query = update.callback_query
     assert query is not None
     await answer_query(update, context)
-    await query.edit_message_text(views.ask_token())
+    await show(update, (views.ask_token(), None))
     return TOKEN
 
 

@@ -18,7 +18,7 @@ from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views.devices import manage as views
 from bot.views.paging import page_arg
 
@@ -46,7 +46,7 @@ async def edit(update: Update, view: tuple[str, InlineKeyboardMarkup | None]) ->
     query = update.callback_query
     assert query is not None
     text, keyboard = view
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 def clean_name(text: str) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -67,21 +67,21 @@ async def family_command(update: Update, context: HomeContext) -> None:
 
 
 async def show_list(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     text, keyboard = await _list_view(context, user_id, page=page_arg(callback.args, 0))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def show_family(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     page = page_arg(callback.args, 1)
     text, keyboard = await _card_view(context, user_id, callback.args[0], page=page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def use_family(update: Update, context: HomeContext, callback: Callback) -> None:
     """Make the family the one /devices and the other commands show."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     family = await family_of(context, user_id, callback.args[0])
     if family is None:
         text, keyboard = await _list_view(context, user_id, views.gone())
@@ -90,14 +90,14 @@ async def use_family(update: Update, context: HomeContext, callback: Callback) -
         await answer_query(update, context, _("Switched."))
         notice = views.switched(family.name)
         text, keyboard = await _card_view(context, user_id, family.family_id, notice)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def ask_new_family(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     assert query.message is not None
     expect_text(context, query.message.chat.id, "fam.new")
-    await query.edit_message_text(views.ask_family_name())
+    await show(update, (views.ask_family_name(), None))
 
 
 async def new_family_typed(
@@ -121,10 +121,10 @@ async def ask_family_name(update: Update, context: HomeContext, callback: Callba
     user_id, query = _query(update)
     family = await family_of(context, user_id, callback.args[0])
     if family is None or query.message is None:
-        await query.edit_message_text(views.gone())
+        await show(update, (views.gone(), None))
         return
     expect_text(context, query.message.chat.id, "fam.rename", family.family_id)
-    await query.edit_message_text(views.ask_family_name(family.name))
+    await show(update, (views.ask_family_name(family.name), None))
 
 
 async def family_name_typed(
@@ -186,7 +186,7 @@ async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
 
 async def join(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppJoinFamily with the link's token; the new family becomes the current one."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     rest = callback.args[0]
     token = links(context).resolve(KIND, rest).token
     before = {f.family_id for f in await _families(context, user_id)}
@@ -201,16 +201,16 @@ async def join(update: Update, context: HomeContext, callback: Callback) -> None
     if new:
         context.services.store.set_family(user_id, new[0].family_id)
     await answer_query(update, context, _("Joined."))
-    await query.edit_message_text(views.joined(new[0].name if new else ""))
+    await show(update, (views.joined(new[0].name if new else ""), None))
 
 
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
-    _user_id, query = _query(update)
-    await query.edit_message_text(views.declined())
+    _user_id = _query(update)[0]
+    await show(update, (views.declined(), None))
 
 
 async def confirm_kick(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     family_id, member_id = callback.args[0], callback.args[1]
     family = await family_of(context, user_id, family_id)
     iot = context.services.iot
@@ -224,12 +224,12 @@ async def confirm_kick(update: Update, context: HomeContext, callback: Callback)
         text, keyboard = await _card_view(context, user_id, family_id, views.member_gone())
     else:
         text, keyboard = views.confirm_kick(family, member, Buttons(context, user_id))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def kick(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteFamilyMember (the cloud refuses anyone but the admin), then the family."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     family_id, member_id = callback.args[0], callback.args[1]
     iot = context.services.iot
     await home_for(context, user_id).call(
@@ -237,22 +237,22 @@ async def kick(update: Update, context: HomeContext, callback: Callback) -> None
     )
     await answer_query(update, context, _("Removed."))
     text, keyboard = await _card_view(context, user_id, family_id, views.member_removed())
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def confirm_leave(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     family = await family_of(context, user_id, callback.args[0])
     if family is None:
         text, keyboard = await _list_view(context, user_id, views.gone())
     else:
         text, keyboard = views.confirm_leave(family, Buttons(context, user_id))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def leave(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppExitFamily; the current family moves to another one if it was this one."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     family_id = callback.args[0]
     family = await family_of(context, user_id, family_id)
     services = context.services
@@ -262,7 +262,7 @@ async def leave(update: Update, context: HomeContext, callback: Callback) -> Non
         services.store.set_family(user_id, remaining[0].family_id if remaining else None)
     notice = views.left(family.name if family else "")
     text, keyboard = await _list_view(context, user_id, notice)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 def register(app: HomeApplication) -> None:

@@ -8,7 +8,7 @@ from bot.iot.models.families import Family, Room
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -73,27 +73,27 @@ async def _room(
 
 
 async def show_rooms(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     page = page_arg(callback.args, 1)
     text, keyboard = await _rooms_view(context, user_id, callback.args[0], page=page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def show_room(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     found = await _room(context, user_id, callback.args[0], callback.args[1])
     if found is None:
         text, keyboard = await _rooms_view(context, user_id, callback.args[0], views.room_gone())
     else:
         text, keyboard = views.room_card(found[0], found[1], Buttons(context, user_id))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def ask_new_room(update: Update, context: HomeContext, callback: Callback) -> None:
     _user_id, query = _query(update)
     assert query.message is not None
     expect_text(context, query.message.chat.id, "fam.room_new", callback.args[0])
-    await query.edit_message_text(views.ask_room_name())
+    await show(update, (views.ask_room_name(), None))
 
 
 async def new_room_typed(
@@ -116,10 +116,10 @@ async def ask_room_name(update: Update, context: HomeContext, callback: Callback
     user_id, query = _query(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
     if found is None or query.message is None:
-        await query.edit_message_text(views.room_gone())
+        await show(update, (views.room_gone(), None))
         return
     expect_text(context, query.message.chat.id, "fam.room_ren", *callback.args)
-    await query.edit_message_text(views.ask_room_name(found[1].name))
+    await show(update, (views.ask_room_name(found[1].name), None))
 
 
 async def room_name_typed(
@@ -140,22 +140,22 @@ async def room_name_typed(
 
 
 async def confirm_room_delete(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     found = await _room(context, user_id, callback.args[0], callback.args[1])
     if found is None:
         text, keyboard = await _rooms_view(context, user_id, callback.args[0], views.room_gone())
     else:
         text, keyboard = views.confirm_room_delete(found[0], found[1], Buttons(context, user_id))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def delete_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteRoom, then the rooms."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     family_id, room_id = callback.args[0], callback.args[1]
     found = await _room(context, user_id, family_id, room_id)
     iot = context.services.iot
     await home_for(context, user_id).call(iot.delete_room, family_id=family_id, room_id=room_id)
     notice = views.room_deleted(found[1].name if found else "")
     text, keyboard = await _rooms_view(context, user_id, family_id, notice)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))

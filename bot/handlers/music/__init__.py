@@ -9,7 +9,6 @@ from bot.handlers.music.flow import (
     offer_speakers,
     open_list,
     open_menu,
-    show,
     speakers_of,
     start,
     use_speaker,
@@ -20,6 +19,7 @@ from bot.i18n import N_, _
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
+from bot.telegram.screens import show
 from bot.views import music as views
 from bot.views.paging import page_arg
 
@@ -61,7 +61,7 @@ async def ask_keyword(update: Update, context: HomeContext, callback: Callback) 
     assert chat is not None
     expect_text(context, chat.id, SEARCH_QUESTION)
     keyboard = InlineKeyboardMarkup([[Buttons(context, user_id(update))(_("Cancel"), "mu.menu")]])
-    await show(update, context, views.ask_keyword(), keyboard)
+    await show(update, (views.ask_keyword(), keyboard))
 
 
 async def keyword_typed(
@@ -73,7 +73,7 @@ async def keyword_typed(
     keyword = views.clean_keyword(text)
     if keyword is None:
         expect_text(context, chat.id, SEARCH_QUESTION)
-        await show(update, context, views.bad_keyword(), None)
+        await show(update, (views.bad_keyword(), None))
         return
     await open_list(update, context, views.SongList(views.SEARCH, keyword, 1))
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.handlers.music.speakers import Speaker, find_speakers, memory
 from bot.iot import errors
@@ -14,7 +14,7 @@ from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError, SongPage
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import music as views
 
 log = logging.getLogger(__name__)
@@ -27,19 +27,6 @@ def user_id(update: Update) -> int:
     user = update.effective_user
     assert user is not None
     return user.id
-
-
-async def show(
-    update: Update, context: HomeContext, text: str, keyboard: InlineKeyboardMarkup | None
-) -> None:
-    """Edit the menu the button was on, or answer the typed message with a new one."""
-    query = update.callback_query
-    if query is not None:
-        await query.edit_message_text(text, reply_markup=keyboard)
-        return
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(text, reply_markup=keyboard)
 
 
 def _with_note(note: str, text: str) -> str:
@@ -89,7 +76,7 @@ async def offer_speakers(
     if not speakers:
         if current:
             services.store.update_settings(uid, speaker_device_id=None)
-        await show(update, context, _with_note(note, views.no_speakers()), None)
+        await show(update, (_with_note(note, views.no_speakers()), None))
         return
     if auto and len(speakers) == 1:
         await use_speaker(update, context, speakers[0].device_id, then, note)
@@ -97,7 +84,7 @@ async def offer_speakers(
     text, keyboard = views.speaker_picker(
         speakers, current, Buttons(context, uid), then=then, note=note, page=page
     )
-    await show(update, context, text, keyboard)
+    await show(update, (text, keyboard))
 
 
 async def use_speaker(
@@ -140,7 +127,7 @@ async def run_kugou(
     except KugouError as err:
         log.info("Kugou refused %s with code %s", err.command, err.code)
         keyboard = views.back_to_menu(Buttons(context, uid))
-        await show(update, context, views.kugou_failed(err.code, err.message), keyboard)
+        await show(update, (views.kugou_failed(err.code, err.message), keyboard))
         return None
     except (errors.UnsupportedOperation, errors.NotFound, errors.NoPermission) as err:
         name = remembered.speaker_name(device_id)
@@ -163,7 +150,7 @@ async def open_menu(update: Update, context: HomeContext, note: str = "") -> Non
         return
     name = memory(context.services).speaker_name(device_id)
     text, keyboard = views.menu(name, Buttons(context, user_id(update)))
-    await show(update, context, _with_note(note, text), keyboard)
+    await show(update, (_with_note(note, text), keyboard))
 
 
 async def open_list(
@@ -191,7 +178,7 @@ async def open_list(
         Buttons(context, user_id(update)),
         remembered.playlists.get(source.key, "") if source.kind == views.PLAYLIST else "",
     )
-    await show(update, context, _with_note(note, text), keyboard)
+    await show(update, (_with_note(note, text), keyboard))
 
 
 async def fetch_songs(

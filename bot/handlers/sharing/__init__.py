@@ -19,7 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -64,7 +64,7 @@ async def _device_or_say(
 ) -> tuple[Device, Family] | None:
     found = await find_device(context, user_id, device_id)
     if found is None and update.callback_query is not None:
-        await update.callback_query.edit_message_text(views.not_shareable())
+        await show(update, (views.not_shareable(), None))
     return found
 
 
@@ -90,18 +90,18 @@ async def _device_picker(context: HomeContext, user_id: int, page: int = 0) -> v
 
 
 async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     text, keyboard = await _device_picker(context, user_id, page_arg(callback.args, 0))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def share_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """The share menu of one device (also the device card's "Share" button)."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     found = await _device_or_say(update, context, user_id, callback.args[0])
     if found is not None:
         text, keyboard = views.share_menu(found[0], Buttons(context, user_id))
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await show(update, (text, keyboard))
 
 
 async def create_link(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -159,11 +159,11 @@ async def _show_users(
         Buttons(context, user_id),
         page,
     )
-    await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def confirm_revoke(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     device_id, other = callback.args[0], callback.args[1]
     found = await _device_or_say(update, context, user_id, device_id)
     if found is None:
@@ -174,7 +174,7 @@ async def confirm_revoke(update: Update, context: HomeContext, callback: Callbac
     text, keyboard = views.confirm_revoke(
         found[0].alias, nickname, device_id, other, Buttons(context, user_id)
     )
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def revoke(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -193,7 +193,7 @@ async def ask_invitee(update: Update, context: HomeContext, callback: Callback) 
     if found is None or query.message is None:
         return
     expect_text(context, query.message.chat.id, "shr.invite", found[0].device_id)
-    await query.edit_message_text(views.ask_user_id(found[0].alias))
+    await show(update, (views.ask_user_id(found[0].alias), None))
 
 
 async def invite_typed(

@@ -26,6 +26,7 @@ from bot.storage.secrets import SecretKeyError
 from bot.storage.store import Store
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
+from bot.telegram.screens import show
 from bot.views.sharing import link_first
 
 TABLE = "share_links"
@@ -143,6 +144,6 @@ async def explain(update: Update, context: HomeContext, err: Exception) -> None:
         raise err
     if update.callback_query is not None:
         await answer_query(update, context)
-        await update.callback_query.edit_message_text(text)
+        await show(update, (text, None))
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)

@@ -12,7 +12,7 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -53,7 +53,7 @@ async def open_share_link(update: Update, context: HomeContext, rest: str) -> No
 
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppBindUserShareDevice with the link's token; explains a used or expired one."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     token = links(context).resolve(KIND, callback.args[0]).token
     iot = context.services.iot
     try:
@@ -63,12 +63,12 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
         await explain(update, context, err)
         return
     await answer_query(update, context, _("Accepted."))
-    await query.edit_message_text(views.share_accepted(info.alias or info.device_name))
+    await show(update, (views.share_accepted(info.alias or info.device_name), None))
 
 
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
-    _user_id, query = _query(update)
-    await query.edit_message_text(views.declined())
+    _user_id = _query(update)[0]
+    await show(update, (views.declined(), None))
 
 
 async def _shared_with_me(context: HomeContext, user_id: int) -> list[SharedDevice]:
@@ -93,15 +93,15 @@ async def shared_command(update: Update, context: HomeContext) -> None:
 
 
 async def shared_list(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     devices = await _shared_with_me(context, user_id)
     page = page_arg(callback.args, 0)
     text, keyboard = views.shared_with_me(devices, Buttons(context, user_id), page=page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def confirm_drop(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     device_id = callback.args[0]
     devices = await _shared_with_me(context, user_id)
     device = next((d for d in devices if d.device_id == device_id), None)
@@ -112,16 +112,16 @@ async def confirm_drop(update: Update, context: HomeContext, callback: Callback)
     else:
         alias = device.alias or device.device_name
         text, keyboard = views.confirm_drop(alias, device_id, Buttons(context, user_id))
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
 
 
 async def drop(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveUserShareDevice, then the refreshed list."""
-    user_id, query = _query(update)
+    user_id = _query(update)[0]
     iot = context.services.iot
     await home_for(context, user_id).call(iot.remove_shared_device, callback.args[0])
     devices = await _shared_with_me(context, user_id)
     text, keyboard = views.shared_with_me(
         devices, Buttons(context, user_id), _("Removed. It's no longer among your devices.")
     )
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(update, (text, keyboard))
