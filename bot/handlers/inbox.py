@@ -14,7 +14,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import inbox as views
 
 PAGE_SIZE = 5
@@ -23,9 +23,10 @@ CURSORS = "inbox_cursors"
 
 
 def _query(update: Update) -> tuple[int, CallbackQuery]:
-    user, query = update.effective_user, update.callback_query
-    assert user is not None and query is not None
-    return user.id, query
+    """Who pressed, and the press."""
+    query = update.callback_query
+    assert query is not None
+    return user_id_of(update), query
 
 
 def _category(text: str) -> MessageCategory:
@@ -86,13 +87,13 @@ async def inbox_command(update: Update, context: HomeContext) -> None:
 
 
 async def show_category(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     text, keyboard = await _page_view(context, user_id, _category(callback.args[0]), 0)
     await show(update, (text, keyboard))
 
 
 async def show_page(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     category, page = _category(callback.args[0]), int(callback.args[1])
     text, keyboard = await _page_view(context, user_id, category, page)
     await show(update, (text, keyboard))
@@ -100,7 +101,7 @@ async def show_page(update: Update, context: HomeContext, callback: Callback) ->
 
 async def delete(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteMessage, then the same page again."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     category, page, msg_id = _category(callback.args[0]), int(callback.args[1]), callback.args[2]
     iot = context.services.iot
     try:
@@ -114,7 +115,7 @@ async def delete(update: Update, context: HomeContext, callback: Callback) -> No
 
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """Accept an invitation: bind the shared device or join the family; the message then goes."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     category, page, msg_id = _category(callback.args[0]), int(callback.args[1]), callback.args[2]
     _page, messages, _more = await _fetch(context, user_id, category, page)
     message = next((m for m in messages if m.msg_id == msg_id and m.is_invitation), None)

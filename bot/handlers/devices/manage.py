@@ -18,20 +18,13 @@ from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views.devices import manage as views
 from bot.views.paging import page_arg
 
 log = logging.getLogger(__name__)
 NO_PERMISSION = "InvalidParameterValue.NoPermission"
 ALERT_MAX = 200  # characters Telegram shows in a callback alert
-
-
-def user_id_of(update: Update) -> int:
-    """The Telegram id of whoever sent the update."""
-    user = update.effective_user
-    assert user is not None
-    return user.id
 
 
 async def load_device(context: HomeContext, user_id: int, device_id: str) -> DeviceDetail:

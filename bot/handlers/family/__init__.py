@@ -14,7 +14,7 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -22,9 +22,10 @@ KIND = "f"  # /start f<token or key>
 
 
 def _query(update: Update) -> tuple[int, CallbackQuery]:
-    user, query = update.effective_user, update.callback_query
-    assert user is not None and query is not None
-    return user.id, query
+    """Who pressed, and the press."""
+    query = update.callback_query
+    assert query is not None
+    return user_id_of(update), query
 
 
 async def _families(context: HomeContext, user_id: int) -> list[Family]:
@@ -67,13 +68,13 @@ async def family_command(update: Update, context: HomeContext) -> None:
 
 
 async def show_list(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     text, keyboard = await _list_view(context, user_id, page=page_arg(callback.args, 0))
     await show(update, (text, keyboard))
 
 
 async def show_family(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     page = page_arg(callback.args, 1)
     text, keyboard = await _card_view(context, user_id, callback.args[0], page=page)
     await show(update, (text, keyboard))
@@ -81,7 +82,7 @@ async def show_family(update: Update, context: HomeContext, callback: Callback) 
 
 async def use_family(update: Update, context: HomeContext, callback: Callback) -> None:
     """Make the family the one /devices and the other commands show."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     family = await family_of(context, user_id, callback.args[0])
     if family is None:
         text, keyboard = await _list_view(context, user_id, views.gone())
@@ -186,7 +187,7 @@ async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
 
 async def join(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppJoinFamily with the link's token; the new family becomes the current one."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     rest = callback.args[0]
     token = links(context).resolve(KIND, rest).token
     before = {f.family_id for f in await _families(context, user_id)}
@@ -205,12 +206,12 @@ async def join(update: Update, context: HomeContext, callback: Callback) -> None
 
 
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
-    _user_id = _query(update)[0]
+    _user_id = user_id_of(update)
     await show(update, (views.declined(), None))
 
 
 async def confirm_kick(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     family_id, member_id = callback.args[0], callback.args[1]
     family = await family_of(context, user_id, family_id)
     iot = context.services.iot
@@ -229,7 +230,7 @@ async def confirm_kick(update: Update, context: HomeContext, callback: Callback)
 
 async def kick(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteFamilyMember (the cloud refuses anyone but the admin), then the family."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     family_id, member_id = callback.args[0], callback.args[1]
     iot = context.services.iot
     await home_for(context, user_id).call(
@@ -241,7 +242,7 @@ async def kick(update: Update, context: HomeContext, callback: Callback) -> None
 
 
 async def confirm_leave(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     family = await family_of(context, user_id, callback.args[0])
     if family is None:
         text, keyboard = await _list_view(context, user_id, views.gone())
@@ -252,7 +253,7 @@ async def confirm_leave(update: Update, context: HomeContext, callback: Callback
 
 async def leave(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppExitFamily; the current family moves to another one if it was this one."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     family_id = callback.args[0]
     family = await family_of(context, user_id, family_id)
     services = context.services

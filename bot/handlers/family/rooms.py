@@ -8,7 +8,7 @@ from bot.iot.models.families import Family, Room
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -37,9 +37,10 @@ async def typed_name(
 
 
 def _query(update: Update) -> tuple[int, CallbackQuery]:
-    user, query = update.effective_user, update.callback_query
-    assert user is not None and query is not None
-    return user.id, query
+    """Who pressed, and the press."""
+    query = update.callback_query
+    assert query is not None
+    return user_id_of(update), query
 
 
 async def family_of(context: HomeContext, user_id: int, family_id: str) -> Family | None:
@@ -73,14 +74,14 @@ async def _room(
 
 
 async def show_rooms(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     page = page_arg(callback.args, 1)
     text, keyboard = await _rooms_view(context, user_id, callback.args[0], page=page)
     await show(update, (text, keyboard))
 
 
 async def show_room(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
     if found is None:
         text, keyboard = await _rooms_view(context, user_id, callback.args[0], views.room_gone())
@@ -140,7 +141,7 @@ async def room_name_typed(
 
 
 async def confirm_room_delete(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
     if found is None:
         text, keyboard = await _rooms_view(context, user_id, callback.args[0], views.room_gone())
@@ -151,7 +152,7 @@ async def confirm_room_delete(update: Update, context: HomeContext, callback: Ca
 
 async def delete_room(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppDeleteRoom, then the rooms."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     family_id, room_id = callback.args[0], callback.args[1]
     found = await _room(context, user_id, family_id, room_id)
     iot = context.services.iot

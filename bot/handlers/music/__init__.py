@@ -12,14 +12,13 @@ from bot.handlers.music.flow import (
     speakers_of,
     start,
     use_speaker,
-    user_id,
 )
 from bot.handlers.music.speakers import memory
 from bot.i18n import N_, _
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, cancel_text, expect_text, pending
-from bot.telegram.screens import show
+from bot.telegram.screens import show, user_id_of
 from bot.views import music as views
 from bot.views.paging import page_arg
 
@@ -60,7 +59,9 @@ async def ask_keyword(update: Update, context: HomeContext, callback: Callback) 
     chat = update.effective_chat
     assert chat is not None
     expect_text(context, chat.id, SEARCH_QUESTION)
-    keyboard = InlineKeyboardMarkup([[Buttons(context, user_id(update))(_("Cancel"), "mu.menu")]])
+    keyboard = InlineKeyboardMarkup(
+        [[Buttons(context, user_id_of(update))(_("Cancel"), "mu.menu")]]
+    )
     await show(update, (views.ask_keyword(), keyboard))
 
 

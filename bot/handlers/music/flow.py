@@ -14,19 +14,12 @@ from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError, SongPage
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import music as views
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SONGS_PER_PAGE = 8
-
-
-def user_id(update: Update) -> int:
-    """The Telegram user the update is from."""
-    user = update.effective_user
-    assert user is not None
-    return user.id
 
 
 def _with_note(note: str, text: str) -> str:
@@ -35,7 +28,7 @@ def _with_note(note: str, text: str) -> str:
 
 async def speakers_of(update: Update, context: HomeContext) -> list[Speaker]:
     """The user's devices that answer Kugou commands (probes remembered for a while)."""
-    services, uid = context.services, user_id(update)
+    services, uid = context.services, user_id_of(update)
     remembered = memory(services)
     keep = services.store.get_settings(uid).speaker_device_id
     return await home_for(context, uid).run(
@@ -46,7 +39,7 @@ async def speakers_of(update: Update, context: HomeContext) -> list[Speaker]:
 async def start(update: Update, context: HomeContext, then: str) -> None:
     """/music: make sure the remembered speaker is still one, then the menu or the search."""
     services = context.services
-    chosen = services.store.get_settings(user_id(update)).speaker_device_id
+    chosen = services.store.get_settings(user_id_of(update)).speaker_device_id
     speakers = await speakers_of(update, context)
     if chosen and any(s.device_id == chosen for s in speakers):
         await go_on(update, context, then)
@@ -54,7 +47,7 @@ async def start(update: Update, context: HomeContext, then: str) -> None:
     note = ""
     if chosen:
         note = views.speaker_gone(memory(services).speaker_name(chosen))
-        services.store.update_settings(user_id(update), speaker_device_id=None)
+        services.store.update_settings(user_id_of(update), speaker_device_id=None)
     await offer_speakers(update, context, then=then, note=note, speakers=speakers)
 
 
@@ -69,7 +62,7 @@ async def offer_speakers(
     page: int = 0,
 ) -> None:
     """Ask which speaker to use (``page`` of them); with ``auto`` and only one, use it."""
-    services, uid = context.services, user_id(update)
+    services, uid = context.services, user_id_of(update)
     if speakers is None:
         speakers = await speakers_of(update, context)
     current = services.store.get_settings(uid).speaker_device_id
@@ -91,7 +84,7 @@ async def use_speaker(
     update: Update, context: HomeContext, device_id: str, then: str, note: str = ""
 ) -> None:
     """Remember the speaker for this user and go on to the search or the menu."""
-    context.services.store.update_settings(user_id(update), speaker_device_id=device_id)
+    context.services.store.update_settings(user_id_of(update), speaker_device_id=device_id)
     await go_on(update, context, then, note)
 
 
@@ -105,7 +98,7 @@ async def go_on(update: Update, context: HomeContext, then: str, note: str = "")
 
 async def active_speaker(update: Update, context: HomeContext) -> str | None:
     """The remembered speaker; without one, the user is asked (and None returned)."""
-    chosen = context.services.store.get_settings(user_id(update)).speaker_device_id
+    chosen = context.services.store.get_settings(user_id_of(update)).speaker_device_id
     if not chosen:
         await offer_speakers(update, context)
     return chosen
@@ -120,7 +113,7 @@ async def run_kugou(
     then: str = "",
 ) -> T | None:
     """``call(token)``; Kugou's refusals and a speaker that can't (any more) are told, None back."""
-    services, uid = context.services, user_id(update)
+    services, uid = context.services, user_id_of(update)
     remembered = memory(services)
     try:
         return await home_for(context, uid).run(call)
@@ -149,7 +142,7 @@ async def open_menu(update: Update, context: HomeContext, note: str = "") -> Non
     if device_id is None:
         return
     name = memory(context.services).speaker_name(device_id)
-    text, keyboard = views.menu(name, Buttons(context, user_id(update)))
+    text, keyboard = views.menu(name, Buttons(context, user_id_of(update)))
     await show(update, (_with_note(note, text), keyboard))
 
 
@@ -175,7 +168,7 @@ async def open_list(
         source,
         page,
         remembered.speaker_name(device_id),
-        Buttons(context, user_id(update)),
+        Buttons(context, user_id_of(update)),
         remembered.playlists.get(source.key, "") if source.kind == views.PLAYLIST else "",
     )
     await show(update, (_with_note(note, text), keyboard))

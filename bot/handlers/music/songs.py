@@ -8,14 +8,14 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.handlers.music.flow import active_speaker, open_list, run_kugou, user_id
+from bot.handlers.music.flow import active_speaker, open_list, run_kugou
 from bot.handlers.music.speakers import memory
 from bot.i18n import _
 from bot.iot.models.music import Song, SongUrl
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import show
+from bot.telegram.screens import show, user_id_of
 from bot.views import music as views
 from bot.views import music_song as song_views
 
@@ -62,7 +62,7 @@ async def playlists(update: Update, context: HomeContext, callback: Callback) ->
         return
     memory(context.services).playlists.update({p.playlist_id: p.name for p in items})
     has_more = len(items) >= PLAYLISTS_PER_PAGE
-    text, keyboard = views.playlists(items, page, has_more, Buttons(context, user_id(update)))
+    text, keyboard = views.playlists(items, page, has_more, Buttons(context, user_id_of(update)))
     await show(update, (text, keyboard))
 
 
@@ -87,7 +87,7 @@ async def song(update: Update, context: HomeContext, callback: Callback) -> None
     found = await run_kugou(update, context, device_id, details)
     if found is None:
         return  # run_kugou told the user what went wrong
-    buttons = Buttons(context, user_id(update))
+    buttons = Buttons(context, user_id_of(update))
     if not found:
         await show(update, (song_views.song_gone(), views.back_to_menu(buttons, back)))
         return

@@ -19,7 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -27,9 +27,10 @@ _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _query(update: Update) -> tuple[int, CallbackQuery]:
-    user, query = update.effective_user, update.callback_query
-    assert user is not None and query is not None
-    return user.id, query
+    """Who pressed, and the press."""
+    query = update.callback_query
+    assert query is not None
+    return user_id_of(update), query
 
 
 def _timezone(context: HomeContext, user_id: int) -> str:
@@ -90,14 +91,14 @@ async def _device_picker(context: HomeContext, user_id: int, page: int = 0) -> v
 
 
 async def device_list(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     text, keyboard = await _device_picker(context, user_id, page_arg(callback.args, 0))
     await show(update, (text, keyboard))
 
 
 async def share_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """The share menu of one device (also the device card's "Share" button)."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     found = await _device_or_say(update, context, user_id, callback.args[0])
     if found is not None:
         text, keyboard = views.share_menu(found[0], Buttons(context, user_id))
@@ -132,7 +133,7 @@ async def create_link(update: Update, context: HomeContext, callback: Callback) 
 
 async def share_users(update: Update, context: HomeContext, callback: Callback) -> None:
     """Who outside the family has the device (AppListShareDeviceUsers)."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     await _show_users(update, context, user_id, callback.args[0], page_arg(callback.args, 1))
 
 
@@ -163,7 +164,7 @@ async def _show_users(
 
 
 async def confirm_revoke(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     device_id, other = callback.args[0], callback.args[1]
     found = await _device_or_say(update, context, user_id, device_id)
     if found is None:
@@ -179,7 +180,7 @@ async def confirm_revoke(update: Update, context: HomeContext, callback: Callbac
 
 async def revoke(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveShareDeviceUser, then the refreshed list."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     device_id, other = callback.args[0], callback.args[1]
     iot = context.services.iot
     await home_for(context, user_id).call(iot.remove_share_user, device_id, other)

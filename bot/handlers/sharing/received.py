@@ -12,7 +12,7 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
@@ -21,9 +21,10 @@ SHARED_PAGE = 50
 
 
 def _query(update: Update) -> tuple[int, CallbackQuery]:
-    user, query = update.effective_user, update.callback_query
-    assert user is not None and query is not None
-    return user.id, query
+    """Who pressed, and the press."""
+    query = update.callback_query
+    assert query is not None
+    return user_id_of(update), query
 
 
 async def open_share_link(update: Update, context: HomeContext, rest: str) -> None:
@@ -53,7 +54,7 @@ async def open_share_link(update: Update, context: HomeContext, rest: str) -> No
 
 async def accept(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppBindUserShareDevice with the link's token; explains a used or expired one."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     token = links(context).resolve(KIND, callback.args[0]).token
     iot = context.services.iot
     try:
@@ -67,7 +68,7 @@ async def accept(update: Update, context: HomeContext, callback: Callback) -> No
 
 
 async def decline(update: Update, context: HomeContext, callback: Callback) -> None:
-    _user_id = _query(update)[0]
+    _user_id = user_id_of(update)
     await show(update, (views.declined(), None))
 
 
@@ -93,7 +94,7 @@ async def shared_command(update: Update, context: HomeContext) -> None:
 
 
 async def shared_list(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     devices = await _shared_with_me(context, user_id)
     page = page_arg(callback.args, 0)
     text, keyboard = views.shared_with_me(devices, Buttons(context, user_id), page=page)
@@ -101,7 +102,7 @@ async def shared_list(update: Update, context: HomeContext, callback: Callback) 
 
 
 async def confirm_drop(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     device_id = callback.args[0]
     devices = await _shared_with_me(context, user_id)
     device = next((d for d in devices if d.device_id == device_id), None)
@@ -117,7 +118,7 @@ async def confirm_drop(update: Update, context: HomeContext, callback: Callback)
 
 async def drop(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppRemoveUserShareDevice, then the refreshed list."""
-    user_id = _query(update)[0]
+    user_id = user_id_of(update)
     iot = context.services.iot
     await home_for(context, user_id).call(iot.remove_shared_device, callback.args[0])
     devices = await _shared_with_me(context, user_id)
