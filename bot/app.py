@@ -1,10 +1,11 @@
-"""Builds the telegram Application: wiring and handler order, nothing else."""
+"""Builds the telegram Application: wiring, handler order and housekeeping jobs, nothing else."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -14,6 +15,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
@@ -43,7 +45,7 @@ from bot.ops.web import health_server, serving, webhook_server
 from bot.storage.secrets import TokenCipher, register_secret
 from bot.storage.store import Store
 from bot.telegram import commands, errors
-from bot.telegram.callbacks import CallbackCodec
+from bot.telegram.callbacks import KEEP_DAYS, CallbackCodec
 from bot.telegram.context import HomeApplication, HomeContext, Services
 from bot.telegram.persistence import SqlitePersistence
 from bot.telegram.rate_limit import RetryingRateLimiter
@@ -53,6 +55,8 @@ log = logging.getLogger(__name__)
 
 SANDBOX_FILE = "sandbox-cloud.pickle"  # the embedded sandbox's world, in the data directory
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+PRUNE_JOB = "callbacks:prune"  # the job that forgets stored buttons unused for KEEP_DAYS
+PRUNE_FIRST_SECONDS = 60.0  # its first run after start-up; then once a day
 
 # The features, in the order their handlers are tried; each register(app) names every
 # command, button, typed answer and deep link it owns (see bot/telegram/routing.py's Routes).
@@ -152,9 +156,30 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         bot_username=me.username or "",
         extras={METRICS_KEY: metrics},
     )
+    _schedule_pruning(app)
     await commands.publish(app, app.routes.menu)
     if settings.push:
         await start_push(app)
+
+
+def _schedule_pruning(app: HomeApplication) -> None:
+    """Prune the stored buttons shortly after start-up, then daily, so the table stays small."""
+    if app.job_queue is None:
+        log.warning("no job queue: stored buttons are never pruned")
+        return
+    for job in app.job_queue.get_jobs_by_name(PRUNE_JOB):
+        job.schedule_removal()
+    app.job_queue.run_repeating(
+        _prune_callbacks, interval=timedelta(days=1), first=PRUNE_FIRST_SECONDS, name=PRUNE_JOB
+    )
+
+
+async def _prune_callbacks(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """One run of PRUNE_JOB: one DELETE on an indexed column, quick on a big table too."""
+    assert isinstance(context, HomeContext)
+    removed = context.services.codec.prune(older_than_days=KEEP_DAYS)
+    if removed:
+        log.info("pruned %d stored buttons unused for %d days", removed, KEEP_DAYS)
 
 
 def _sandbox_endpoints(sandbox: Any) -> Any:

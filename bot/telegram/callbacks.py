@@ -4,7 +4,9 @@ Telegram allows 1-64 bytes of callback data. A button whose data fits is encoded
 ``i<owner base36>|<route>|<arg>|<arg>...`` with ``%``, ``|`` and control characters escaped
 as ``%XX``. Anything longer is stored once in the ``callback_payloads`` table under a key
 derived from its content and sent as ``r<key>``: re-rendering the same menu re-uses the same
-row, and the reference still works after a restart. Rows not used for a while can be pruned.
+row, and the reference still works after a restart. A row neither rendered nor pressed for
+`KEEP_DAYS` is pruned (daily, by a job bot/app.py schedules); its button then says it no
+longer works.
 
 The owner is the Telegram user the button was made for, so that in a group another member's
 press can be refused (`Callback.ensure_owner`). Telegram only accepts callback data that
@@ -37,6 +39,7 @@ _ESCAPED = re.compile(r"%([0-9A-F]{2})")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 # used_at is only rewritten when older than this, so rendering a menu is not a write per button.
 _TOUCH_AFTER_SECONDS = 3600
+KEEP_DAYS = 30  # a stored button unused this long is pruned (see the module docstring)
 
 
 class CallbackError(Exception):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.app import PRUNE_JOB
 from bot.faketelegram import Message, TestUser
 from bot.handlers.devices import firmware
 from bot.sandbox.demo import DemoHome
@@ -273,7 +274,8 @@ async def test_firmware_message_refreshes_itself(
     await bot.tg.wait_for(finished)
     assert bot.tg.last_message(ann).message_id == progress.message_id  # type: ignore[union-attr]
     job_queue = bot.app.job_queue  # type: ignore[union-attr]
-    await bot.tg.wait_for(lambda: not job_queue.jobs())  # it stops once the upgrade is done
+    # It stops once the upgrade is done; only the app's own daily prune stays.
+    await bot.tg.wait_for(lambda: [job.name for job in job_queue.jobs()] == [PRUNE_JOB])
 
 
 async def test_firmware_offline_and_up_to_date(

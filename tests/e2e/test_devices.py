@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
+import pytest
+
+from bot.app import PRUNE_JOB
 from bot.faketelegram import Message, TestUser
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
+from bot.telegram.callbacks import KEEP_DAYS, CallbackCodec
 from tests.e2e.harness import BotHarness
 
 
@@ -222,3 +229,39 @@ async def test_buttons_keep_working_after_a_restart(
     assert "Power: On" in toggled.text
     hallway = "DEMOLIGHT1/hallway_light_with_a_rather_long_device_name_48c"
     assert props(sandbox, hallway)["power_switch"] == 1
+
+
+async def test_the_daily_prune_forgets_buttons_unused_for_keep_days_only(
+    bot: BotHarness, sandbox: Sandbox, demo: DemoHome, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert bot.app is not None and bot.app.job_queue is not None
+    now = [time.time()]
+    bot.app.services.codec = CallbackCodec(bot.app.store, clock=lambda: now[0])
+    ann = bot.tg.user(241, "Ann")
+    await bot.link(ann, "owner")
+    for name, label in [("hallway", "Hallway light"), ("porch", "Porch light")]:
+        long_name = f"{name}_light_with_a_rather_long_device_name".ljust(48, "x")
+        sandbox.control.create_device(
+            demo.family_id, "DEMOLIGHT1", long_name, label, values={"power_switch": 0}
+        )
+    old = await bot.click(ann, await bot.say(ann, "/devices"), "🟢 Hallway light")
+    assert (old.button("⚪ Power: Off").callback_data or "").startswith("r")  # a stored one
+    now[0] += 20 * 86400
+    recent = await bot.click(ann, await bot.say(ann, "/devices"), "🟢 Porch light")
+    now[0] += (KEEP_DAYS - 15) * 86400  # old: KEEP_DAYS + 5 days unused
+
+    (job,) = bot.app.job_queue.get_jobs_by_name(PRUNE_JOB)
+    with caplog.at_level(logging.INFO, logger="bot.app"):
+        await job.run(bot.app)  # what the daily schedule does, without waiting a day
+        assert "pruned" in caplog.text
+        caplog.clear()
+        await job.run(bot.app)
+        assert "pruned" not in caplog.text  # nothing left to prune: nothing logged
+
+    query = await bot.tg.press(ann, old, "⚪ Power: Off")
+    answer = await bot.tg.wait_answer(query)
+    assert answer.text == "This button no longer works. Please open the menu again."
+    assert writes(sandbox) == []
+    toggled = await bot.click(ann, recent, "⚪ Power: Off")
+    assert "Power: On" in toggled.text
+    assert writes(sandbox) == ["AppControlDeviceData"]
