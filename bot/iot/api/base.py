@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-
-class Caller(Protocol):
-    async def call(
-        self,
-        action: str,
-        params: dict[str, Any] | None = None,
-        *,
-        token: str | None = None,
-        read: bool = False,
-    ) -> dict[str, Any]: ...
+from typing import Any
 
 
 class ApiMixin:
