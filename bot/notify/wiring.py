@@ -8,10 +8,7 @@ HTTP through aiohttp (bot/notify/alert_transport.py), at a fifth of httpx's CPU 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from typing import Any
 
 from telegram.ext import ExtBot
 
@@ -24,7 +21,7 @@ from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
 
-NOTIFIER, PUSH, ALERT_BOT, TASKS = "notifier", "push", "alert_bot", "push_tasks"
+NOTIFIER, PUSH, ALERT_BOT = "notifier", "push", "alert_bot"
 
 
 async def start_push(app: HomeApplication, *, pacing: Pacing | None = None) -> Notifier:
@@ -39,7 +36,7 @@ async def start_push(app: HomeApplication, *, pacing: Pacing | None = None) -> N
     bot = _alert_bot(app)
     await bot.initialize()
     notifier = Notifier(app, bot, pacing=pacing)
-    extras[ALERT_BOT], extras[NOTIFIER], extras[TASKS] = bot, notifier, set()
+    extras[ALERT_BOT], extras[NOTIFIER] = bot, notifier
     await notifier.start()
     manager = _listener(app, notifier)
     extras[PUSH] = manager
@@ -57,12 +54,6 @@ async def stop_push(app: HomeApplication) -> None:
     manager = extras.pop(PUSH, None)
     if manager is not None:
         await manager.stop()
-    tasks: set[asyncio.Task[Any]] = extras.pop(TASKS, set())
-    for task in tasks:
-        task.cancel()
-    for task in list(tasks):
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
     notifier = extras.pop(NOTIFIER, None)
     if isinstance(notifier, Notifier):
         await notifier.stop()
