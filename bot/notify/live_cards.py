@@ -1,17 +1,15 @@
-"""Pushed reports refresh the open device cards (at most every ~2 s each); action replies land."""
+"""Pushed reports refresh the open device cards, at most every ~2 s each."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import importlib
-import inspect
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.iot.push.events import DeviceEvent
 from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
@@ -39,21 +37,6 @@ class CardUpdates:
         # A refresh reads the device when it runs, so reports arriving meanwhile need no other:
         # the last values win.
         self._scheduled[device_id] = asyncio.create_task(self._refresh(device_id, delay))
-
-    async def action_reply(self, telegram_user_id: int, event: DeviceEvent) -> None:
-        """An asynchronous action answered: hand it to the card code, if it waits for actions.
-
-        The card registry takes it as ``complete_action(telegram_user_id, event)`` (matching
-        ``event.client_token`` to the call_action_async it made); without that, it is logged.
-        """
-        cards = self._app.services.extras and self._app.services.extras.get("open_cards")
-        complete = getattr(cards, "complete_action", None)
-        if complete is None:
-            log.debug("an action reply came, but no card waits for actions")
-            return
-        result = complete(telegram_user_id, event)
-        if inspect.isawaitable(result):
-            await result
 
     async def stop(self) -> None:
         """Cancel refreshes not yet done."""

@@ -3,7 +3,7 @@
 ``Notifier.handle(telegram_user_id, event)`` is the push listener's on_event. Status changes and
 device events become alerts, filtered by the user's kinds, mutes and snoozes, worded in their
 language and timezone, and handed to the delivery queue (outbox first). Property reports refresh
-open device cards, action replies complete the cards' actions, a rejected token is told once.
+open device cards, a rejected token is told once; action replies have nothing to tell yet.
 
 A snoozed device's alerts are not sent and not kept: they are counted, and when the snooze
 ends the user gets one message with the count. Quiet hours never delay or drop anything: the
@@ -120,8 +120,6 @@ class Notifier:
             await self._event(telegram_user_id, event)
         elif event.kind is Kind.PROPERTY:
             self.cards.property_report(event.device_id)
-        elif event.kind is Kind.ACTION_REPLY:
-            await self.cards.action_reply(telegram_user_id, event)
         elif event.kind is Kind.TOKEN_REJECTED:
             self._session_ended(telegram_user_id)
         elif event.kind is Kind.DEVICES_CHANGED:
