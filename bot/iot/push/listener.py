@@ -79,7 +79,6 @@ class PushListener:
         self.url = url or iot.endpoints.websocket
         self.label = label
         self.connected = False
-        self.rejected = False  # the token was refused for good; the listener stopped
         self._iot = iot
         self._provider = devices_provider
         self._clock = clock  # measures outages (tests move it instead of waiting a minute)
@@ -121,7 +120,6 @@ class PushListener:
     def start(self) -> None:
         """Connect in the background, and stay connected until stop() or a rejected token."""
         if not self.running:
-            self.rejected = False
             self._task = asyncio.create_task(self._run(), name=f"push-listener {self.label}")
 
     async def stop(self) -> None:
@@ -169,7 +167,6 @@ class PushListener:
                     log.warning(
                         "%s: the cloud rejected the AccessToken; listener stopped", self.label
                     )
-                    self.rejected = True
                     await self._dispatcher.emit(DeviceEvent(Kind.TOKEN_REJECTED))
                     return
                 except _EXPECTED as err:
