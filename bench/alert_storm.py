@@ -136,7 +136,6 @@ async def run_queue(plan: list[tuple[int, int]], chats: int, seconds: float) -> 
             iot=cast(Any, None),
             codec=CallbackCodec(store),
             accounts=cast(Any, None),
-            extras={},
         )
         app = cast(HomeApplication, SimpleNamespace(services=services))
         notifier = Notifier(app, bot)

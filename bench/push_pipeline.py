@@ -314,7 +314,7 @@ async def the_bot(
     from bot.app import build_application, polling
     from bot.config import Settings
     from bot.notify.queue import Pacing
-    from bot.notify.wiring import PUSH, start_push
+    from bot.notify.wiring import start_push
     from bot.ops.heap import HeapKeeper
     from bot.storage.store import Account
 
@@ -354,8 +354,8 @@ async def the_bot(
                 app.heap_keeper.settle("the bot is up")
             started = time.perf_counter()
             await start_push(app, pacing=Pacing(global_per_second=1e6, global_burst=1e6))
-            assert app.services.extras is not None
-            listeners = app.services.extras[PUSH].listeners
+            assert app.services.push is not None
+            listeners = app.services.push.manager.listeners
             while sum(1 for lst in listeners.values() if lst.connected) < len(accounts):  # noqa: ASYNC110 (no event to wait on)
                 await asyncio.sleep(0.2)
             connect_s = time.perf_counter() - started

@@ -39,7 +39,6 @@ from bot.home.accounts import AccountManager
 from bot.i18n import _, activate, translator
 from bot.iot.client import IotClient
 from bot.notify.wiring import start_push, stop_push
-from bot.ops.metrics import EXTRAS_KEY as METRICS_KEY
 from bot.ops.metrics import BotMetrics, count_update
 from bot.ops.web import health_server, serving, webhook_server
 from bot.storage.secrets import TokenCipher, register_secret
@@ -154,7 +153,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         accounts=AccountManager(store, iot, region=settings.iot_region),
         sandbox=sandbox,
         bot_username=me.username or "",
-        extras={METRICS_KEY: metrics},
+        metrics=metrics,
     )
     _schedule_pruning(app)
     await commands.publish(app, app.routes.menu)

@@ -19,10 +19,10 @@ from telegram import InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.faketelegram.entities import parse_html, utf16_length
-from bot.handlers.music.speakers import Speaker
 from bot.home.alert_rules import Snooze
 from bot.home.cards import ALL_ROOMS, DeviceCard, DeviceMatch, HomeListing
 from bot.home.directory import KnownDevice
+from bot.home.speakers import Speaker
 from bot.iot.models.control import ActionResult
 from bot.iot.models.devices import (
     Device,

@@ -15,11 +15,11 @@ from bot.iot.models.devices import Device, DeviceData, Product, PropertyReading
 from bot.iot.models.families import Family, Room
 from bot.iot.product_cache import ProductCache
 from bot.iot.template import REASONS, DataTemplate, InvalidValue, ValueSpec
-from bot.notify.open_cards import OpenCards
 from bot.sandbox import templates
 from bot.storage.store import Store
 from bot.telegram.callbacks import CallbackCodec
 from bot.telegram.context import Services
+from bot.telegram.open_cards import OpenCards
 from bot.telegram.routing import Buttons
 from bot.views.devices.card import card_view
 from bot.views.devices.controls import ASK, CHOICES, STEPPER, TOGGLE, control_for

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot.handlers.music.speakers import Speaker
+from bot.home.speakers import Speaker
 from bot.iot.models.music import PLAYABLE_REASONS, Playlist, Song, SongPage, SongUrl
 from bot.storage.store import Store
 from bot.telegram.callbacks import Callback, CallbackCodec

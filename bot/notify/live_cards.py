@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
-from bot.telegram.context import HomeApplication
+from telegram.error import BadRequest, Forbidden
+
+from bot.home.accounts import NotLinked, SessionExpired
+from bot.home.lookup import Home
+from bot.home.timezones import zone
+from bot.i18n import translator, use
+from bot.iot import errors
+from bot.telegram.context import HomeApplication, Services
+from bot.telegram.open_cards import OpenCard, OpenCards
+from bot.telegram.routing import Buttons
+from bot.views.devices.card import card_view
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +36,7 @@ class CardUpdates:
 
     def property_report(self, device_id: str) -> None:
         """New values of ``device_id`` were pushed: refresh its open cards, throttled."""
-        if device_id in self._scheduled or not _open_cards(self._app, device_id):
+        if device_id in self._scheduled or not self._app.services.open_cards.for_device(device_id):
             return
         now = self._clock()
         if len(self._last) > 1000:
@@ -55,10 +63,9 @@ class CardUpdates:
             self._last[device_id] = self._clock()
             if self._scheduled.get(device_id) is me:
                 del self._scheduled[device_id]  # a report during the refresh schedules the next
-            refresh = _refresh_function()
-            for card in _open_cards(self._app, device_id):
+            for card in self._app.services.open_cards.for_device(device_id):
                 try:
-                    await refresh(self._app, card)
+                    await refresh_card(self._app, card)
                 except Exception:
                     log.exception("refreshing a device card after a push failed")
         finally:
@@ -66,16 +73,36 @@ class CardUpdates:
                 del self._scheduled[device_id]
 
 
-def _open_cards(app: HomeApplication, device_id: str) -> list[Any]:
-    """The device cards showing ``device_id`` now (none while the card feature is absent)."""
-    cards = (app.services.extras or {}).get("open_cards")
-    if cards is None:
-        return []
-    return list(cards.for_device(device_id))
+def open_cards(services: Services) -> OpenCards:
+    """The bot's registry of open cards."""
+    return services.open_cards
 
 
-def _refresh_function() -> Callable[[HomeApplication, Any], Any]:
-    # Imported when used: the card module is optional to this one (and imports handlers).
-    module = importlib.import_module("bot.notify.open_cards")
-    refresh: Callable[[HomeApplication, Any], Any] = module.refresh_card
-    return refresh
+async def refresh_card(app: HomeApplication, card: OpenCard) -> bool:
+    """Re-render ``card`` in place from fresh cloud data; False when it could not be (and is closed)."""
+    services = app.services
+    settings = services.store.get_settings(card.user_id)
+    with use(translator(settings.language or "en")):
+        try:
+            fresh = await Home(services, card.user_id).card(card.device_id)
+        except (NotLinked, SessionExpired, errors.NotFound, errors.NoPermission):
+            services.open_cards.closed(card.chat_id, card.message_id)
+            return False
+        except errors.IotError as err:
+            log.info("could not refresh a device card: %s", type(err).__name__)
+            return False
+        text, keyboard = card_view(fresh, Buttons(services, card.user_id), zone(settings.timezone))
+        try:
+            await app.bot.edit_message_text(
+                text, chat_id=card.chat_id, message_id=card.message_id, reply_markup=keyboard
+            )
+        except BadRequest as err:
+            if "not modified" in str(err).lower():
+                return True
+            log.info("a device card can no longer be edited: %s", err)
+            services.open_cards.closed(card.chat_id, card.message_id)
+            return False
+        except Forbidden:
+            services.open_cards.closed(card.chat_id, card.message_id)
+            return False
+    return True

@@ -9,6 +9,7 @@ HTTP through aiohttp (bot/notify/alert_transport.py), at a fifth of httpx's CPU 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram.ext import ExtBot
 
@@ -21,25 +22,27 @@ from bot.telegram.context import HomeApplication
 
 log = logging.getLogger(__name__)
 
-NOTIFIER, PUSH, ALERT_BOT = "notifier", "push", "alert_bot"
+
+@dataclass
+class Push:
+    """Push delivery while it runs: the listeners, the notifier, the Bot alerts go out through."""
+
+    manager: ListenerManager  # one socket per linked account
+    notifier: Notifier
+    alert_bot: ExtBot[None]
 
 
 async def start_push(app: HomeApplication, *, pacing: Pacing | None = None) -> Notifier:
     """Start the notifier (delivering what the outbox kept) and the push listener."""
     services = app.services
-    if services.extras is None:
-        services.extras = {}
-    extras = services.extras
-    running = extras.get(NOTIFIER)
-    if isinstance(running, Notifier):
-        return running
+    if services.push is not None:
+        return services.push.notifier
     bot = _alert_bot(app)
     await bot.initialize()
     notifier = Notifier(app, bot, pacing=pacing)
-    extras[ALERT_BOT], extras[NOTIFIER] = bot, notifier
     await notifier.start()
     manager = _listener(app, notifier)
-    extras[PUSH] = manager
+    services.push = Push(manager, notifier, bot)
     _count_in_metrics(app, notifier, manager)
     services.accounts.on_change(lambda user_id: _account_changed(app, user_id))
     await manager.start()
@@ -48,26 +51,20 @@ async def start_push(app: HomeApplication, *, pacing: Pacing | None = None) -> N
 
 async def stop_push(app: HomeApplication) -> None:
     """Stop listening and delivering; undelivered alerts stay in the outbox for the next start."""
-    extras = getattr(app, "services", None) and app.services.extras
-    if not extras:
+    services = getattr(app, "services", None)
+    if services is None or services.push is None:
         return
-    manager = extras.pop(PUSH, None)
-    if manager is not None:
-        await manager.stop()
-    notifier = extras.pop(NOTIFIER, None)
-    if isinstance(notifier, Notifier):
-        await notifier.stop()
-    bot = extras.pop(ALERT_BOT, None)
-    if isinstance(bot, ExtBot):
-        await bot.shutdown()
+    push, services.push = services.push, None
+    await push.manager.stop()
+    await push.notifier.stop()
+    await push.alert_bot.shutdown()
 
 
 def notifier_of(app: object) -> Notifier | None:
     """The running notifier, if push delivery was started."""
     services = getattr(app, "services", None)
-    extras = getattr(services, "extras", None) or {}
-    found = extras.get(NOTIFIER)
-    return found if isinstance(found, Notifier) else None
+    push = getattr(services, "push", None)
+    return push.notifier if isinstance(push, Push) else None
 
 
 def _alert_bot(app: HomeApplication) -> ExtBot[None]:

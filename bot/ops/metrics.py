@@ -21,7 +21,6 @@ from telegram import Update
 
 log = logging.getLogger(__name__)
 
-EXTRAS_KEY = "metrics"  # where the Application's BotMetrics lives in services.extras
 # Outcomes of IotClient calls that mean no answer came back (see bot.iot.client).
 _UNREACHABLE = frozenset({"TransportError", "RequestTimeout"})
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -140,8 +139,7 @@ def update_kind(update: object) -> str:
 def of(app_or_services: Any) -> BotMetrics | None:
     """The BotMetrics of an Application or its Services (None before post_init)."""
     services = getattr(app_or_services, "services", app_or_services)
-    extras = getattr(services, "extras", None) or {}
-    found = extras.get(EXTRAS_KEY)
+    found = getattr(services, "metrics", None)
     return found if isinstance(found, BotMetrics) else None
 
 

@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _MAX_UPDATE_BYTES = 1 << 20  # an update is a few kB of JSON
-EXTRAS_KEY = "web_servers"  # the running servers, in services.extras
 
 
 class BotWebServer:
@@ -108,19 +107,18 @@ class BotWebServer:
 
 def servers_of(app: HomeApplication) -> list[BotWebServer]:
     """The servers serving ``app`` right now (tests read their ports)."""
-    extras = getattr(getattr(app, "services", None), "extras", None) or {}
-    return list(extras.get(EXTRAS_KEY, []))
+    services = getattr(app, "services", None)
+    return list(services.web_servers) if services is not None else []
 
 
 @contextlib.asynccontextmanager
 async def serving(server: BotWebServer | None) -> AsyncIterator[BotWebServer | None]:
-    """Run ``server`` (if any) for the block, listed in the app's services.extras."""
+    """Run ``server`` (if any) for the block, listed in the app's services.web_servers."""
     if server is None:
         yield None
         return
     await server.start()
-    extras = server.app.services.extras
-    running = extras.setdefault(EXTRAS_KEY, []) if extras is not None else []
+    running = server.app.services.web_servers
     running.append(server)
     try:
         yield server

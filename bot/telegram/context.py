@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.home.speakers import MusicMemory
 from bot.iot.product_cache import ProductCache
+from bot.storage.share_links import ShareLinks
 from bot.telegram.limits import MAX_ANSWER, clip
+from bot.telegram.open_cards import OpenCards
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.home.accounts import AccountManager
     from bot.iot.client import IotClient
+    from bot.notify.wiring import Push
     from bot.ops.heap import HeapKeeper
+    from bot.ops.metrics import BotMetrics
+    from bot.ops.web import BotWebServer
     from bot.sandbox.server import Sandbox
     from bot.storage.store import Store
     from bot.telegram.callbacks import CallbackCodec
@@ -33,7 +40,16 @@ class Services:
     sandbox: Sandbox | None = None
     bot_username: str = ""
     products: ProductCache = field(default_factory=ProductCache)  # shared by screens and pushes
-    extras: dict[str, Any] | None = None  # feature-owned singletons (push listeners, notifier)
+    open_cards: OpenCards = field(default_factory=OpenCards)  # cards that follow their device
+    music: MusicMemory = field(default_factory=MusicMemory)  # which devices answer Kugou
+    metrics: BotMetrics | None = None  # made in post_init (bot/ops/metrics.py)
+    push: Push | None = None  # while push delivery runs (bot/notify/wiring.py)
+    web_servers: list[BotWebServer] = field(default_factory=list)  # serving now (bot/ops/web.py)
+
+    @cached_property
+    def share_links(self) -> ShareLinks:
+        """Share and invitation links (their table is made on first use)."""
+        return ShareLinks(self.store)
 
 
 class HomeApplication(Application[Any, Any, Any, Any, Any, Any]):

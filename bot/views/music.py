@@ -16,7 +16,7 @@ from bot.telegram.routing import Buttons
 from bot.views.paging import page_of, pager
 
 if TYPE_CHECKING:
-    from bot.handlers.music.speakers import Speaker
+    from bot.home.speakers import Speaker
 
 View = tuple[str, InlineKeyboardMarkup]
 

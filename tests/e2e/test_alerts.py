@@ -25,7 +25,7 @@ from bot.faketelegram import FakeTelegram, Message, RateLimits, TestChat, TestUs
 from bot.iot.push.events import DeviceEvent, Kind
 from bot.notify import notifier as notify
 from bot.notify.notifier import Notifier
-from bot.notify.wiring import PUSH, notifier_of, start_push, stop_push
+from bot.notify.wiring import notifier_of, start_push, stop_push
 from bot.ops import metrics
 from bot.sandbox.server import Sandbox
 from bot.sandbox.state import ShareGrant
@@ -409,7 +409,7 @@ async def test_an_alert_posted_while_the_bot_was_down_arrives_after_restart_once
 async def test_sockets_dropped_again_and_again_lose_no_alert_and_repeat_none(
     home: Home, sandbox: Sandbox
 ) -> None:
-    manager = home.bot.app.services.extras[PUSH]  # type: ignore[union-attr,index]
+    manager = home.bot.app.services.push.manager  # type: ignore[union-attr]
     # Reconnect within 50 ms rather than backing off towards a minute, as a cloud that keeps
     # dropping sockets would make the listener do: the test needs no minutes.
     manager.settings = dataclasses.replace(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.notify.open_cards import open_cards, refresh_card
+from bot.notify.live_cards import open_cards, refresh_card
 from bot.notify.wiring import start_push, stop_push
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox

@@ -6,7 +6,7 @@ import dataclasses
 
 from bot.faketelegram import Message, TestUser
 from bot.handlers.music.songs import telegram_can_fetch
-from bot.handlers.music.speakers import PROBE_TTL, MusicMemory, find_speakers, memory
+from bot.home.speakers import PROBE_TTL, MusicMemory, find_speakers
 from bot.iot.client import IotClient
 from bot.iot.models.music import SongUrl
 from bot.sandbox.demo import PRODUCTS, DemoHome, add_device
@@ -246,7 +246,7 @@ async def test_devices_are_probed_once_and_a_passing_failure_keeps_the_speaker(
     menu = await bot.say(ann, "/music")
     assert "through <b>Kitchen speaker" in (menu.html or "") and kugou_requests() == probes
 
-    memory(bot.app.services).probes.clear()  # type: ignore[union-attr]
+    bot.app.services.music.probes.clear()  # type: ignore[union-attr]
     offline = Fault(action="AppKugouUserCommand", error_code="FailedOperation.DeviceOffline")
     sandbox.server.faults.add(offline)
     menu = await bot.say(ann, "/music")

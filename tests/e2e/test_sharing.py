@@ -7,11 +7,11 @@ import re
 import pytest
 
 from bot.faketelegram import Message, TestUser
-from bot.handlers.sharing.links import PAYLOAD_MAX, ShareLinks
 from bot.iot import errors
 from bot.sandbox.actions import sharing as sandbox_sharing
 from bot.sandbox.demo import DemoHome
 from bot.sandbox.server import Sandbox
+from bot.storage.share_links import PAYLOAD_MAX, ShareLinks
 from tests.e2e.harness import BotHarness
 
 LIGHT = "Living room light"

@@ -7,7 +7,6 @@ from telegram import Update
 from bot.home.cards import DeviceCard
 from bot.home.timezones import user_zone
 from bot.i18n import _
-from bot.notify.open_cards import open_cards
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
@@ -28,7 +27,7 @@ async def render_card(
 ) -> None:
     """Show an already loaded card (``notice``, HTML, on top) and note it as open."""
     user_id = user_id_of(update)
-    cards = open_cards(context.services)
+    cards = context.services.open_cards
     view = card_view(
         card,
         Buttons(context, user_id),
@@ -68,4 +67,4 @@ async def forget_pressed_card(update: Update, context: HomeContext) -> None:
     """
     query = update.callback_query
     if query is not None and query.message is not None:
-        open_cards(context.services).closed(query.message.chat.id, query.message.message_id)
+        context.services.open_cards.closed(query.message.chat.id, query.message.message_id)

@@ -13,7 +13,6 @@ from bot.handlers.music.flow import (
     start,
     use_speaker,
 )
-from bot.handlers.music.speakers import memory
 from bot.i18n import N_, _
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
@@ -99,7 +98,7 @@ async def choose_speaker(update: Update, context: HomeContext, callback: Callbac
     speakers = await speakers_of(update, context)
     chosen = next((s for s in speakers if s.device_id == device_id), None)
     if chosen is None:
-        name = memory(context.services).speaker_name(device_id)
+        name = context.services.music.speaker_name(device_id)
         await offer_speakers(update, context, note=views.speaker_gone(name), speakers=speakers)
         return
     await answer_query(update, context, _("Using {speaker}").format(speaker=chosen.name))

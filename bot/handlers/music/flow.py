@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from telegram import Update
 
-from bot.handlers.music.speakers import Speaker, find_speakers, memory
+from bot.home.speakers import Speaker, find_speakers
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError, SongPage
@@ -29,7 +29,7 @@ def _with_note(note: str, text: str) -> str:
 async def speakers_of(update: Update, context: HomeContext) -> list[Speaker]:
     """The user's devices that answer Kugou commands (probes remembered for a while)."""
     services, uid = context.services, user_id_of(update)
-    remembered = memory(services)
+    remembered = services.music
     keep = services.store.get_settings(uid).speaker_device_id
     return await home_for(context, uid).run(
         lambda token: find_speakers(services.iot, token, remembered, keep)
@@ -46,7 +46,7 @@ async def start(update: Update, context: HomeContext, then: str) -> None:
         return
     note = ""
     if chosen:
-        note = views.speaker_gone(memory(services).speaker_name(chosen))
+        note = views.speaker_gone(services.music.speaker_name(chosen))
         services.store.update_settings(user_id_of(update), speaker_device_id=None)
     await offer_speakers(update, context, then=then, note=note, speakers=speakers)
 
@@ -114,7 +114,7 @@ async def run_kugou(
 ) -> T | None:
     """``call(token)``; Kugou's refusals and a speaker that can't (any more) are told, None back."""
     services, uid = context.services, user_id_of(update)
-    remembered = memory(services)
+    remembered = services.music
     try:
         return await home_for(context, uid).run(call)
     except KugouError as err:
@@ -141,7 +141,7 @@ async def open_menu(update: Update, context: HomeContext, note: str = "") -> Non
     device_id = await active_speaker(update, context)
     if device_id is None:
         return
-    name = memory(context.services).speaker_name(device_id)
+    name = context.services.music.speaker_name(device_id)
     text, keyboard = views.menu(name, Buttons(context, user_id_of(update)))
     await show(update, (_with_note(note, text), keyboard))
 
@@ -153,7 +153,7 @@ async def open_list(
     device_id = await active_speaker(update, context)
     if device_id is None:
         return
-    iot, remembered = context.services.iot, memory(context.services)
+    iot, remembered = context.services.iot, context.services.music
     then = source.key if source.kind == views.SEARCH else ""
     page = await run_kugou(
         update,

@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.handlers.music.flow import active_speaker, open_list, run_kugou
-from bot.handlers.music.speakers import memory
 from bot.i18n import _
 from bot.iot.models.music import Song, SongUrl
 from bot.telegram.callbacks import Callback
@@ -60,7 +59,7 @@ async def playlists(update: Update, context: HomeContext, callback: Callback) ->
     )
     if items is None:
         return
-    memory(context.services).playlists.update({p.playlist_id: p.name for p in items})
+    context.services.music.playlists.update({p.playlist_id: p.name for p in items})
     has_more = len(items) >= PLAYLISTS_PER_PAGE
     text, keyboard = views.playlists(items, page, has_more, Buttons(context, user_id_of(update)))
     await show(update, (text, keyboard))

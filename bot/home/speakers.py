@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from bot.iot import errors
 from bot.iot.client import IotClient
 from bot.iot.models.music import KugouError
-from bot.telegram.context import Services
 
 PROBE_TTL = 60 * 60  # seconds a device's answer (speaker or not) is trusted
 PROBES_AT_ONCE = 8
 SHARED_PAGE = 10
-_EXTRAS_KEY = "music"
 # The cloud's way of saying "this device has no Kugou": remembered as "not a speaker".
 _NOT_A_SPEAKER = (
     errors.UnsupportedOperation,
@@ -69,16 +67,6 @@ class MusicMemory:
     def speaker_name(self, device_id: str) -> str:
         """The speaker's name as last seen, or its device name."""
         return self.names.get(device_id) or device_id.partition("/")[2] or device_id
-
-
-def memory(services: Services) -> MusicMemory:
-    """The feature's memory, created on first use."""
-    if services.extras is None:
-        services.extras = {}
-    found = services.extras.get(_EXTRAS_KEY)
-    if not isinstance(found, MusicMemory):
-        found = services.extras[_EXTRAS_KEY] = MusicMemory()
-    return found
 
 
 async def find_speakers(
