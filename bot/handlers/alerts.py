@@ -22,7 +22,7 @@ from bot.notify.wiring import notifier_of
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import show
+from bot.telegram.screens import show, user_id_of
 from bot.views import alerts as views
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,12 @@ def _directory(context: HomeContext) -> DeviceDirectory:
 
 async def alerts_command(update: Update, context: HomeContext) -> None:
     """/alerts [here|private]: the settings menu, or choose the chat alerts go to."""
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    assert user is not None and chat is not None and message is not None
-    context.services.accounts.account(user.id)  # NotLinked -> "send /login" from the handler
+    user_id, chat, message = user_id_of(update), update.effective_chat, update.effective_message
+    assert chat is not None and message is not None
+    context.services.accounts.account(user_id)  # NotLinked -> "send /login" from the handler
     choice = (context.args or [""])[0].lower()
     if choice == "private" or (choice == "here" and chat.type == "private"):
-        context.services.store.update_settings(user.id, alerts_chat_id=None)
+        context.services.store.update_settings(user_id, alerts_chat_id=None)
         await message.reply_text(_("Your alerts will come to our private chat."))
         return
     if choice == "here":
@@ -58,21 +58,21 @@ async def alerts_command(update: Update, context: HomeContext) -> None:
     if chat.type != "private":
         await message.reply_text(views.group_usage())
         return
-    text, keyboard = await _menu(context, user.id)
+    text, keyboard = await _menu(context, user_id)
     await message.reply_text(text, reply_markup=keyboard)
 
 
 async def _alerts_here(update: Update, context: HomeContext) -> None:
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    assert user is not None and chat is not None and message is not None
-    member = await context.bot.get_chat_member(chat.id, user.id)
+    user_id, chat, message = user_id_of(update), update.effective_chat, update.effective_message
+    assert chat is not None and message is not None
+    member = await context.bot.get_chat_member(chat.id, user_id)
     is_member = member.status in _MEMBER or (
         member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False))
     )
     if not is_member:
         await message.reply_text(_("Only a member of this group can send their alerts here."))
         return
-    context.services.store.update_settings(user.id, alerts_chat_id=chat.id)
+    context.services.store.update_settings(user_id, alerts_chat_id=chat.id)
     await message.reply_text(
         _(
             "Your alerts will come to this group from now on. "
@@ -193,15 +193,15 @@ async def quiet_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
     """Typed quiet hours: saved, or asked again."""
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    assert user is not None and chat is not None and message is not None
+    user_id, chat, message = user_id_of(update), update.effective_chat, update.effective_message
+    assert chat is not None and message is not None
     hours = parse_quiet_hours(text)
     if hours is None:
         expect_text(context, chat.id, "al.quiet")
         await message.reply_text(views.quiet_hours_not_understood(text))
         return
-    context.services.store.update_settings(user.id, quiet_hours=hours)
-    menu_text, keyboard = await _menu(context, user.id)
+    context.services.store.update_settings(user_id, quiet_hours=hours)
+    menu_text, keyboard = await _menu(context, user_id)
     await message.reply_text(menu_text, reply_markup=keyboard)
 
 

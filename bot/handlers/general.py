@@ -21,7 +21,7 @@ from bot.telegram.routing import (
     dispatch_text,
     expect_text,
 )
-from bot.telegram.screens import show
+from bot.telegram.screens import show, user_id_of
 
 
 def help_text(menu: Iterable[MenuCommand]) -> str:
@@ -75,12 +75,12 @@ async def set_language(update: Update, context: HomeContext, callback: Callback)
 
 async def choose_timezone(update: Update, context: HomeContext) -> None:
     """/timezone [Area/City]: the timezone times are shown in."""
-    user, message, chat = update.effective_user, update.effective_message, update.effective_chat
-    assert user is not None and message is not None and chat is not None
+    user_id, message, chat = user_id_of(update), update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
     if context.args:
         await _save_timezone(update, context, " ".join(context.args))
         return
-    current = context.services.store.get_settings(user.id).timezone
+    current = context.services.store.get_settings(user_id).timezone
     expect_text(context, chat.id, "tz.set")
     await message.reply_text(
         _(
@@ -97,8 +97,8 @@ async def timezone_typed(
 
 
 async def _save_timezone(update: Update, context: HomeContext, text: str) -> None:
-    user, message, chat = update.effective_user, update.effective_message, update.effective_chat
-    assert user is not None and message is not None and chat is not None
+    user_id, message, chat = user_id_of(update), update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
     zone = _find_zone(text.strip())
     if zone is None:
         expect_text(context, chat.id, "tz.set")
@@ -108,7 +108,7 @@ async def _save_timezone(update: Update, context: HomeContext, text: str) -> Non
             ).format(text=escape(text.strip()[:64]))
         )
         return
-    context.services.store.update_settings(user.id, timezone=zone)
+    context.services.store.update_settings(user_id, timezone=zone)
     await message.reply_text(_("Times are now shown in {zone}.").format(zone=escape(zone)))
 
 

@@ -80,9 +80,9 @@ async def _page_view(
 
 async def inbox_command(update: Update, context: HomeContext) -> None:
     """/inbox: the newest device messages first."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    text, keyboard = await _page_view(context, user.id, MessageCategory.DEVICE, 0)
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
+    text, keyboard = await _page_view(context, user_id, MessageCategory.DEVICE, 0)
     await message.reply_text(text, reply_markup=keyboard)
 
 

@@ -34,7 +34,7 @@ from bot.home.accounts import NotLinked
 from bot.i18n import N_, _
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, cancel_text, route_is
-from bot.telegram.screens import home_for, show
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,11 @@ async def start(update: Update, context: HomeContext) -> int:
 
 async def login(update: Update, context: HomeContext) -> int:
     """/login: ask before replacing a linked account; else offer the three ways in."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    message, user_id = update.effective_message, user_id_of(update)
+    assert message is not None
     cancel_text(context)
-    buttons = Buttons(context, user.id)
-    account = context.services.store.get_account(user.id)
+    buttons = Buttons(context, user_id)
+    account = context.services.store.get_account(user_id)
     if account is not None:
         text, keyboard = views.confirm_switch(account, buttons)
         await message.reply_text(text, reply_markup=keyboard)
@@ -78,10 +78,10 @@ async def login(update: Update, context: HomeContext) -> int:
 
 
 async def switch(update: Update, context: HomeContext) -> int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user_id = update.callback_query, user_id_of(update)
+    assert query is not None
     await answer_query(update, context)
-    await show(update, (views.choose_method(), views.login_methods(Buttons(context, user.id))))
+    await show(update, (views.choose_method(), views.login_methods(Buttons(context, user_id))))
     return CHOOSING
 
 
@@ -109,9 +109,9 @@ async def timed_out(update: Update, context: HomeContext) -> None:
 
 async def logout(update: Update, context: HomeContext) -> None:
     """/logout: sign out at the cloud and erase the token."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    if await context.services.accounts.unlink(user.id):
+    message, user_id = update.effective_message, user_id_of(update)
+    assert message is not None
+    if await context.services.accounts.unlink(user_id):
         await message.reply_text(
             _("Signed out. I've erased your token; /login links an account again.")
         )
@@ -121,17 +121,17 @@ async def logout(update: Update, context: HomeContext) -> None:
 
 async def me(update: Update, context: HomeContext) -> None:
     """/me: the linked account."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    message, user_id = update.effective_message, user_id_of(update)
+    assert message is not None
     services = context.services
-    account = services.store.get_account(user.id)
+    account = services.store.get_account(user_id)
     if account is None:
-        raise NotLinked(str(user.id))
+        raise NotLinked(str(user_id))
     family_name = None
     if account.family_id:
-        families = await home_for(context, user.id).call(services.iot.list_all_families)
+        families = await home_for(context, user_id).call(services.iot.list_all_families)
         family_name = next((f.name for f in families if f.family_id == account.family_id), None)
-    timezone = services.store.get_settings(user.id).timezone
+    timezone = services.store.get_settings(user_id).timezone
     await message.reply_text(views.me(account, family_name, timezone))
 
 

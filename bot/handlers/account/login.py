@@ -14,7 +14,7 @@ from bot.i18n import _
 from bot.iot import errors
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
-from bot.telegram.screens import show
+from bot.telegram.screens import show, user_id_of
 from bot.views import account as views
 
 log = logging.getLogger(__name__)
@@ -74,8 +74,8 @@ async def got_identity(update: Update, context: HomeContext) -> int:
 
 async def got_password(update: Update, context: HomeContext) -> int:
     """Read the password, delete its message at once, and sign in."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and message.text is not None and user is not None
+    message = update.effective_message
+    assert message is not None and message.text is not None
     password = message.text
     await _delete(message)
     stored = (context.user_data or {}).get(IDENTITY_KEY)
@@ -140,12 +140,12 @@ async def _finish(
     expire_at: int | None,
     identity: str,
 ) -> int:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    message, user_id = update.effective_message, user_id_of(update)
+    assert message is not None
     accounts = context.services.accounts
-    previous = context.services.store.get_account(user.id)
+    previous = context.services.store.get_account(user_id)
     account = await accounts.link(
-        user.id,
+        user_id,
         method=method,
         token=token,
         expire_at=expire_at,

@@ -61,9 +61,9 @@ async def _card_view(
 
 async def family_command(update: Update, context: HomeContext) -> None:
     """/family: the user's families, the current one marked."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    text, keyboard = await _list_view(context, user.id)
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
+    text, keyboard = await _list_view(context, user_id)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -105,16 +105,16 @@ async def new_family_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
     """AppCreateFamily; a user without a current family gets this one as current."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
     name = await typed_name(context, update, text, "fam.new", ())
     if name is None:
         return
     services = context.services
-    family_id = await home_for(context, user.id).call(services.iot.create_family, name=name)
-    if not services.accounts.account(user.id).family_id:
-        services.store.set_family(user.id, family_id)
-    reply, keyboard = await _card_view(context, user.id, family_id, views.created(name))
+    family_id = await home_for(context, user_id).call(services.iot.create_family, name=name)
+    if not services.accounts.account(user_id).family_id:
+        services.store.set_family(user_id, family_id)
+    reply, keyboard = await _card_view(context, user_id, family_id, views.created(name))
     await message.reply_text(reply, reply_markup=keyboard)
 
 
@@ -132,17 +132,17 @@ async def family_name_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
     """AppModifyFamily with the typed name (the address is kept as it is)."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
     name = await typed_name(context, update, text, "fam.rename", args)
     if name is None:
         return
     family_id, iot = args[0], context.services.iot
-    detail = await home_for(context, user.id).call(iot.describe_family, family_id=family_id)
-    await home_for(context, user.id).call(
+    detail = await home_for(context, user_id).call(iot.describe_family, family_id=family_id)
+    await home_for(context, user_id).call(
         iot.modify_family, family_id=family_id, name=name, address=detail.address
     )
-    reply, keyboard = await _card_view(context, user.id, family_id, views.renamed(name))
+    reply, keyboard = await _card_view(context, user_id, family_id, views.renamed(name))
     await message.reply_text(reply, reply_markup=keyboard)
 
 
@@ -166,14 +166,14 @@ async def invite(update: Update, context: HomeContext, callback: Callback) -> No
 
 async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
     """/start f…: who invites to which family, with Join / Decline."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    if not await linked_or_say(context, user.id, message, KIND + rest):
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
+    if not await linked_or_say(context, user_id, message, KIND + rest):
         return
     link = links(context).resolve(KIND, rest)
     register_secret(link.token)
     family_id = str(link.details.get("family_id", ""))
-    mine = {f.family_id: f for f in await _families(context, user.id)}
+    mine = {f.family_id: f for f in await _families(context, user_id)}
     if family_id in mine:
         await message.reply_text(views.already_member(mine[family_id].name))
         return
@@ -181,7 +181,7 @@ async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
         await message.reply_text(views.invite_used())
         return
     name, inviter = str(link.details.get("family", "")), str(link.details.get("from", ""))
-    text, keyboard = views.invite_offer(name, inviter, rest, Buttons(context, user.id))
+    text, keyboard = views.invite_offer(name, inviter, rest, Buttons(context, user_id))
     await message.reply_text(text, reply_markup=keyboard)
 
 

@@ -101,15 +101,15 @@ async def new_room_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
     """AppCreateRoom with the typed name, then the rooms."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
     name = await typed_name(context, update, text, "fam.room_new", args)
     if name is None:
         return
     iot = context.services.iot
-    await home_for(context, user.id).call(iot.create_room, family_id=args[0], name=name)
+    await home_for(context, user_id).call(iot.create_room, family_id=args[0], name=name)
     notice = views.room_created(name)
-    reply, keyboard = await _rooms_view(context, user.id, args[0], notice)
+    reply, keyboard = await _rooms_view(context, user_id, args[0], notice)
     await message.reply_text(reply, reply_markup=keyboard)
 
 
@@ -127,16 +127,16 @@ async def room_name_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
     """AppModifyRoom with the typed name, then the rooms."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
     name = await typed_name(context, update, text, "fam.room_ren", args)
     if name is None:
         return
     iot = context.services.iot
-    await home_for(context, user.id).call(
+    await home_for(context, user_id).call(
         iot.modify_room, family_id=args[0], room_id=args[1], name=name
     )
-    reply, keyboard = await _rooms_view(context, user.id, args[0], views.room_renamed(name))
+    reply, keyboard = await _rooms_view(context, user_id, args[0], views.room_renamed(name))
     await message.reply_text(reply, reply_markup=keyboard)
 
 

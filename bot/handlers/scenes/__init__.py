@@ -15,7 +15,7 @@ from bot.telegram.context import HomeApplication, HomeContext
 from bot.telegram.error_texts import describe
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import View, home_for, show
+from bot.telegram.screens import View, home_for, show, user_id_of
 from bot.views import scenes as views
 from bot.views.paging import page_arg
 
@@ -31,9 +31,8 @@ async def scene_list(context: HomeContext, user_id: int, notice: str = "", page:
 
 async def scenes_command(update: Update, context: HomeContext) -> None:
     """/scenes: the current family's scenes."""
-    user = update.effective_user
-    assert user is not None
-    await show(update, await scene_list(context, user.id))
+    user_id = user_id_of(update)
+    await show(update, await scene_list(context, user_id))
 
 
 async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:

@@ -15,7 +15,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import View, home_for, show
+from bot.telegram.screens import View, home_for, show, user_id_of
 from bot.views import automations as views
 from bot.views.paging import page_arg
 from bot.views.scenes import no_family
@@ -57,9 +57,8 @@ async def _describe(context: HomeContext, user_id: int, automation_id: str) -> A
 
 async def automations_command(update: Update, context: HomeContext) -> None:
     """/automations: the family's automations."""
-    user = update.effective_user
-    assert user is not None
-    await show(update, await automation_list(context, user.id))
+    user_id = user_id_of(update)
+    await show(update, await automation_list(context, user_id))
 
 
 async def list_again(update: Update, context: HomeContext, callback: Callback) -> None:

@@ -15,7 +15,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, cancel_text, expect_text
-from bot.telegram.screens import View, home_for, show
+from bot.telegram.screens import View, home_for, show, user_id_of
 from bot.views import scenes as views
 from bot.views import setting_picker as picker
 from bot.views.automations import HomeBook
@@ -73,11 +73,11 @@ async def start(update: Update, context: HomeContext, callback: Callback) -> Non
 
 
 async def named(update: Update, context: HomeContext, text: str, args: tuple[str, ...]) -> None:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
+    user_id, chat = user_id_of(update), update.effective_chat
+    assert chat is not None
     draft = _draft(context)
     if draft is None:
-        await show(update, _gone(context, user.id))
+        await show(update, _gone(context, user_id))
         return
     name = text.strip()
     if not 1 <= len(name) <= views.NAME_MAX or not name.isprintable():
@@ -85,7 +85,7 @@ async def named(update: Update, context: HomeContext, text: str, args: tuple[str
         await show(update, (views.bad_name(), None))
         return
     draft["name"] = name
-    await show(update, await _draft_view(context, user.id))
+    await show(update, await _draft_view(context, user_id))
 
 
 async def show_draft(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -181,9 +181,8 @@ async def value_pressed(update: Update, context: HomeContext, callback: Callback
 async def value_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
-    user = update.effective_user
-    assert user is not None
-    await _add_setting(update, context, user.id, args[0], args[1], text)
+    user_id = user_id_of(update)
+    await _add_setting(update, context, user_id, args[0], args[1], text)
 
 
 async def _add_setting(
@@ -234,11 +233,11 @@ async def ask_delay(update: Update, context: HomeContext, callback: Callback) ->
 async def delay_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
+    user_id, chat = user_id_of(update), update.effective_chat
+    assert chat is not None
     draft = _draft(context)
     if draft is None:
-        await show(update, _gone(context, user.id))
+        await show(update, _gone(context, user_id))
         return
     seconds = text.strip()
     if not (seconds.isascii() and seconds.isdigit() and 1 <= int(seconds) <= views.DELAY_MAX):
@@ -247,7 +246,7 @@ async def delay_typed(
         return
     if len(draft["steps"]) < STEPS_MAX:
         draft["steps"].append({"delay": int(seconds)})
-    await show(update, await _draft_view(context, user.id))
+    await show(update, await _draft_view(context, user_id))
 
 
 async def undo(update: Update, context: HomeContext, callback: Callback) -> None:

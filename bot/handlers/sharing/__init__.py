@@ -74,9 +74,9 @@ async def _device_or_say(
 
 async def share_command(update: Update, context: HomeContext) -> None:
     """/share: pick one of the current family's devices."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    text, keyboard = await _device_picker(context, user.id)
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
+    text, keyboard = await _device_picker(context, user_id)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -201,20 +201,20 @@ async def invite_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
     """AppSendShareDeviceInvite to the typed IoT Explorer user id."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
     device_id, to_user = args[0], text.strip()
     if not _USER_ID.fullmatch(to_user):
         expect_text(context, message.chat_id, "shr.invite", device_id)
         await message.reply_text(views.bad_user_id())
         return
-    found = await find_device(context, user.id, device_id)
+    found = await find_device(context, user_id, device_id)
     if found is None:
         await message.reply_text(views.not_shareable())
         return
     iot = context.services.iot
     try:
-        await home_for(context, user.id).call(iot.send_share_invite, device_id, to_user)
+        await home_for(context, user_id).call(iot.send_share_invite, device_id, to_user)
     except (errors.NotFound, errors.InvalidParameter, errors.UnsupportedOperation) as err:
         # No such user, or one who can't take the device: let them try another id.
         expect_text(context, message.chat_id, "shr.invite", device_id)

@@ -29,25 +29,25 @@ def _query(update: Update) -> tuple[int, CallbackQuery]:
 
 async def open_share_link(update: Update, context: HomeContext, rest: str) -> None:
     """/start s…: who shares which device, with Accept / Decline."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    if not await linked_or_say(context, user.id, message, KIND + rest):
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
+    if not await linked_or_say(context, user_id, message, KIND + rest):
         return
     token = links(context).resolve(KIND, rest).token
     register_secret(token)
     iot = context.services.iot
     try:
-        info = await home_for(context, user.id).call(iot.describe_share_token, token)
+        info = await home_for(context, user_id).call(iot.describe_share_token, token)
     except errors.ApiError as err:
         await explain(update, context, err)
         return
-    me = context.services.accounts.account(user.id).iot_user_id
+    me = context.services.accounts.account(user_id).iot_user_id
     text, keyboard = views.share_offer(
         info,
         me,
-        context.services.store.get_settings(user.id).timezone,
+        context.services.store.get_settings(user_id).timezone,
         rest,
-        Buttons(context, user.id),
+        Buttons(context, user_id),
     )
     await message.reply_text(text, reply_markup=keyboard)
 
@@ -86,10 +86,10 @@ async def _shared_with_me(context: HomeContext, user_id: int) -> list[SharedDevi
 
 async def shared_command(update: Update, context: HomeContext) -> None:
     """/shared: devices others shared with me, each with Remove."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    devices = await _shared_with_me(context, user.id)
-    text, keyboard = views.shared_with_me(devices, Buttons(context, user.id))
+    user_id, message = user_id_of(update), update.effective_message
+    assert message is not None
+    devices = await _shared_with_me(context, user_id)
+    text, keyboard = views.shared_with_me(devices, Buttons(context, user_id))
     await message.reply_text(text, reply_markup=keyboard)
 
 

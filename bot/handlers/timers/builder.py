@@ -19,7 +19,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, cancel_text, expect_text
-from bot.telegram.screens import View, home_for, show
+from bot.telegram.screens import View, home_for, show, user_id_of
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg
@@ -176,9 +176,8 @@ async def value_pressed(update: Update, context: HomeContext, callback: Callback
 async def value_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
-    user = update.effective_user
-    assert user is not None
-    await _set_value(update, context, user.id, args[0], args[1], text)
+    user_id = user_id_of(update)
+    await _set_value(update, context, user_id, args[0], args[1], text)
 
 
 async def _set_value(
@@ -212,9 +211,8 @@ async def time_pressed(update: Update, context: HomeContext, callback: Callback)
 async def time_typed(
     update: Update, context: HomeContext, text: str, args: tuple[str, ...]
 ) -> None:
-    user = update.effective_user
-    assert user is not None
-    await _set_time(update, context, user.id, text)
+    user_id = user_id_of(update)
+    await _set_time(update, context, user_id, text)
 
 
 async def _set_time(update: Update, context: HomeContext, user_id: int, text: str) -> None:

@@ -15,7 +15,7 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.limits import clip
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import View, home_for, show
+from bot.telegram.screens import View, home_for, show, user_id_of
 from bot.views import setting_picker as picker
 from bot.views import timers as views
 from bot.views.paging import page_arg
@@ -94,9 +94,8 @@ def _origin(callback: Callback, index: int) -> str:
 
 async def timers_command(update: Update, context: HomeContext) -> None:
     """/timers: pick a device, then see its timers."""
-    user = update.effective_user
-    assert user is not None
-    await show(update, await device_picker(context, user.id))
+    user_id = user_id_of(update)
+    await show(update, await device_picker(context, user_id))
 
 
 async def pick_again(update: Update, context: HomeContext, callback: Callback) -> None:
