@@ -133,8 +133,8 @@ def action(name: str, *, api: Api = "token") -> Callable[[Handler], Handler]:
 
 
 # Every module of bot/sandbox/actions/ that declares actions (@action), in the order their
-# seed_demo(state, home) build the demo home and their background(sandbox) loops start:
-# automations after scenes (they name the demo scenes).
+# seed_demo(state, home) build the demo home, their background(sandbox) loops start and their
+# on_stop(state) run: automations after scenes (they name the demo scenes).
 ACTION_MODULES = (
     "users",
     "families",

@@ -18,7 +18,7 @@ from bot.sandbox import saved as saved_world
 from bot.sandbox.control import DEMO_HOME, SandboxControl, add_control_routes
 from bot.sandbox.faults import Faults
 from bot.sandbox.hub import Hub
-from bot.sandbox.registry import ACTIONS, Call, CloudError, load_actions
+from bot.sandbox.registry import ACTIONS, Call, CloudError, action_modules, load_actions
 from bot.sandbox.state import SandboxState
 
 log = logging.getLogger(__name__)
@@ -243,9 +243,10 @@ class Sandbox:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        from bot.sandbox.actions.control import cancel_action_replies
-
-        cancel_action_replies(self.state)  # asynchronous action replies still pending
+        for module in action_modules():  # e.g. asynchronous action replies still pending
+            stopped = getattr(module, "on_stop", None)
+            if stopped is not None:
+                stopped(self.state)
         await self.server.hub.drop_all()
         self.server.hub.close()
         if self._runner is not None:

@@ -233,6 +233,11 @@ def cancel_action_replies(state: SandboxState) -> int:
     return len(tasks)
 
 
+def on_stop(state: SandboxState) -> None:
+    """The sandbox stops: the asynchronous action replies still to come are dropped."""
+    cancel_action_replies(state)
+
+
 async def background(sandbox: Sandbox) -> None:
     """Nothing runs on a schedule here; when the sandbox stops, pending replies are dropped."""
     try:
