@@ -102,6 +102,7 @@ def build_application(settings: Settings) -> HomeApplication:
     app.routes = Routes(app)
 
     app.add_handler(TypeHandler(Update, count_update), group=-10)
+    app.add_handler(TypeHandler(Update, _ignore_edits), group=-9)
     app.add_handler(TypeHandler(Update, _guard), group=-2)
     app.add_handler(TypeHandler(Update, _pick_language), group=-1)
     for feature in FEATURES:
@@ -196,6 +197,12 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None
         if services.sandbox is not None:
             await services.sandbox.stop()
     app.store.close()
+
+
+async def _ignore_edits(update: Update, context: HomeContext) -> None:
+    """An edited message is not new input: no command runs twice, no answer is read again."""
+    if update.edited_message or update.edited_channel_post or update.edited_business_message:
+        raise ApplicationHandlerStop
 
 
 async def _guard(update: Update, context: HomeContext) -> None:

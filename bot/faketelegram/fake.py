@@ -16,6 +16,7 @@ from bot.faketelegram.people import (
     add_user,
     find_chat,
     press_button,
+    user_edit,
     user_message,
 )
 from bot.faketelegram.ratelimit import RateLimits
@@ -85,6 +86,12 @@ class FakeTelegram(BotApiServer):
         message = user_message(self._world, user, text, chat)
         await self._world.notify()
         return message
+
+    async def edit(self, user: TestUser, message: Message, text: str) -> Message:
+        """The user edits a message they sent (the bot gets an edited_message update)."""
+        edited = user_edit(self._world, user, message, text)
+        await self._world.notify()
+        return edited
 
     async def press(self, user: TestUser, message: Message | int, button: ButtonSpec) -> str:
         """The user presses an inline button; returns the callback query id."""

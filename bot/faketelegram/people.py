@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from bot.faketelegram.entities import bot_command_entities
@@ -67,6 +68,20 @@ def user_message(world: World, user: TestUser, text: str, chat: ChatRef | None) 
     )
     world.updates.push("message", world.message_json(message))
     return message
+
+
+def user_edit(world: World, user: TestUser, message: Message, text: str) -> Message:
+    """A user edits a message they sent; queues the edited_message update, as Telegram does."""
+    chat = find_chat(world, message.chat_id)
+    current = world.message_in(chat, message.message_id)
+    if current is None or current.from_user.get("id") != user.id:
+        raise ValueError(f"user {user.id} can only edit a message of their own that still exists")
+    current.text = current.html = text
+    current.entities = tuple(bot_command_entities(text))
+    current.edit_count += 1
+    current.edit_date = int(time.time())
+    world.updates.push("edited_message", world.message_json(current))
+    return current
 
 
 def press_button(world: World, user: TestUser, message: Message | int, button: ButtonSpec) -> str:

@@ -168,3 +168,14 @@ async def test_push_starts_with_the_bot_and_stops_with_it(sandbox: Sandbox, tmp_
     assert not sandbox.server.hub.subscribers or all(
         sub.ws.closed for sub in sandbox.server.hub.subscribers
     )
+
+
+async def test_an_edited_message_is_not_taken_as_new_input(bot: BotHarness) -> None:
+    ann = bot.tg.user(230, "Ann")
+    mine = await bot.tg.send(ann, "hello there")
+    assert "I didn't catch that" in ((await bot.tg.next_message(ann)).text or "")
+    await bot.tg.edit(ann, mine, "/devices")  # Telegram sends this as an edited_message
+    await bot.tg.edit(ann, mine, "still hello")
+    after = await bot.say(ann, "/help")
+    # Updates are handled in order: had an edit been answered, that answer would come first.
+    assert "What I can do" in (after.text or "")
