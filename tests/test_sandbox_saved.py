@@ -61,3 +61,22 @@ async def test_a_sandbox_without_a_file_starts_afresh_every_time() -> None:
         async with client_for(two) as client:
             with pytest.raises(errors.InvalidToken):
                 await client.list_all_families(token)
+
+
+async def test_the_world_is_saved_while_a_scene_with_a_delay_runs(tmp_path: Path) -> None:
+    world = tmp_path / "sandbox-cloud.pickle"
+    async with Sandbox(background=False, state_file=world) as first:
+        owner, movie = first.demo.owner, first.demo.extra["scenes"]["movie_time"]
+        async with client_for(first) as client:
+            token = (await client.login_email(owner.email, owner.password)).token
+            await client.run_scene(token, movie)  # its steps wait 1 s between them
+            assert first.state.scenes[movie].run_task is not None
+            await client.rename_device(token, first.demo.devices["plug"], "Kettle plug")
+        first.save()  # what the every-minute saver does, mid-run
+        saved_at = world.stat().st_mtime_ns
+    assert saved_at > 0
+    async with Sandbox(background=False, state_file=world) as second:
+        async with client_for(second) as client:
+            devices = await client.list_all_devices(token, second.demo.family_id)
+        assert "Kettle plug" in {device.alias for device in devices}
+        assert second.state.scenes[movie].run_task is None  # a run does not outlive its process

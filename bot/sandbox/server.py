@@ -262,6 +262,8 @@ class Sandbox:
             saved_world.save(self.state_file, self.state, self.demo)
         except OSError as err:
             log.warning("could not save the sandbox cloud to %s: %s", self.state_file, err)
+        except Exception:  # a bug in what is saved must not stop the saver or the shutdown
+            log.exception("could not save the sandbox cloud to %s", self.state_file)
 
     async def _save_every(self, seconds: float) -> None:
         while True:

@@ -188,6 +188,9 @@ class Scene:
     user_id: str = ""  # who created it
     run_task: Any = field(default=None, repr=False, compare=False)  # asyncio.Task of a run
 
+    def __getstate__(self) -> dict[str, Any]:
+        return _without_run(self)
+
 
 @dataclass
 class Automation:
@@ -206,6 +209,9 @@ class Automation:
     updated: int = 0
     matched: bool = False  # conditions held at the last evaluation: it fires on the change only
     run_task: Any = field(default=None, repr=False, compare=False)  # asyncio.Task of a run
+
+    def __getstate__(self) -> dict[str, Any]:
+        return _without_run(self)
 
 
 @dataclass
@@ -440,3 +446,13 @@ class SandboxState:
             # severity from the product's DataTemplate as it must with the real cloud.
             {"method": "event_post", "eventId": event_id, "params": params},
         )
+
+
+def _without_run(record: Scene | Automation) -> dict[str, Any]:
+    """What a saved world keeps of a scene or automation: not its run in progress (a task of
+    this process, which a restart does not resume)."""
+    kept = dict(record.__dict__)
+    kept["run_task"] = None
+    if "running_until" in kept:
+        kept["running_until"] = 0.0  # monotonic seconds of this process
+    return kept
