@@ -170,6 +170,10 @@ def invite_offer(family_name: str, inviter: str, rest: str, buttons: Buttons) ->
     return text, keyboard
 
 
+def invite_unknown() -> str:
+    return _("This invitation is not valid. Ask for a new link.")
+
+
 def invite_used() -> str:
     return _("This invitation link has already been used. Ask for a new one.")
 

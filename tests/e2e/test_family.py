@@ -191,3 +191,12 @@ async def test_members_see_rooms_without_admin_buttons(bot: BotHarness, demo: De
     rooms = await bot.click(ben, card, "🚪 Rooms")
     assert "Kitchen" in rooms.text
     assert [b.text for b in rooms.all_buttons()] == ["◀ Back"]
+
+
+async def test_a_made_up_invitation_link_offers_nothing_to_join(bot: BotHarness) -> None:
+    ben = bot.tg.user(231, "Ben")
+    await bot.link(ben, "friend")
+    for junk in ("fXq9-not-an-invitation_2", "f" + "Z" * 63):
+        reply = await bot.say(ben, f"/start {junk}")
+        assert "This invitation is not valid. Ask for a new link." in (reply.text or "")
+        assert reply.all_buttons() == []  # no Join button for a family nobody named

@@ -171,6 +171,11 @@ async def open_invite(update: Update, context: HomeContext, rest: str) -> None:
     if not await linked_or_say(context, user_id, message, KIND + rest):
         return
     link = links(context).resolve(KIND, rest)
+    if not link.details.get("family_id"):
+        # Not a link this bot made (every invitation it makes keeps its family), or one pruned
+        # long after any invitation expired: there is nothing true to show, and nothing to join.
+        await message.reply_text(views.invite_unknown())
+        return
     register_secret(link.token)
     family_id = str(link.details.get("family_id", ""))
     mine = {f.family_id: f for f in await _families(context, user_id)}
