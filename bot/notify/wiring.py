@@ -3,7 +3,8 @@
 Called from post_init / post_shutdown. The notifier sends through its own Bot object without
 PTB's rate limiter: its queue paces alerts and waits out 429s itself, so a flood of alerts
 neither trips the limiter's retries nor holds up the bot's replies to users. That Bot talks
-HTTP through aiohttp (bot/notify/alert_transport.py), at a fifth of httpx's CPU per message.
+HTTP through aiohttp (bot/notify/alert_transport.py): 0.06 of a core at 25 alerts a second
+where PTB's HTTPXRequest takes 0.10 (bench/alert_transport.py).
 """
 
 from __future__ import annotations
