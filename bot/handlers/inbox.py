@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 
 from bot.i18n import N_, _
 from bot.iot import errors
@@ -20,13 +20,6 @@ from bot.views import inbox as views
 PAGE_SIZE = 5
 # user_data key: per category, the cursor each page starts after (page 0: None).
 CURSORS = "inbox_cursors"
-
-
-def _query(update: Update) -> tuple[int, CallbackQuery]:
-    """Who pressed, and the press."""
-    query = update.callback_query
-    assert query is not None
-    return user_id_of(update), query
 
 
 def _category(text: str) -> MessageCategory:

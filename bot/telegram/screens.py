@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.home.lookup import Home
@@ -16,6 +16,13 @@ def user_id_of(update: Update) -> int:
     user = update.effective_user
     assert user is not None
     return user.id
+
+
+def pressed(update: Update) -> tuple[int, CallbackQuery]:
+    """Who pressed the button, and the press (for handlers of button routes)."""
+    query = update.callback_query
+    assert query is not None
+    return user_id_of(update), query
 
 
 def home_of(update: Update, context: HomeContext) -> Home:

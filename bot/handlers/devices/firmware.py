@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
-from bot.handlers.devices.manage import edit, load_device, refuse, user_id_of
+from bot.handlers.devices.manage import load_device, refuse
 from bot.home.accounts import NotLinked, SessionExpired
 from bot.i18n import _, current, translator, use
 from bot.iot import errors
@@ -19,7 +19,7 @@ from bot.iot.models.firmware import FirmwareStatus, FirmwareUpdate
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views.devices import manage as views
 
 log = logging.getLogger(__name__)
@@ -64,10 +64,10 @@ async def check(update: Update, context: HomeContext, callback: Callback) -> Non
     device = await load_device(context, user_id, callback.args[0])
     status = await _status(context, user_id, device.device_id)
     if status is not None and status.in_progress:
-        await edit(update, views.firmware_progress(device, status, Buttons(context, user_id)))
+        await show(update, views.firmware_progress(device, status, Buttons(context, user_id)))
         follow(update, context, device.device_id)
         return
-    await edit(update, await _check_view(context, user_id, device))
+    await show(update, await _check_view(context, user_id, device))
 
 
 async def ask(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -77,9 +77,9 @@ async def ask(update: Update, context: HomeContext, callback: Callback) -> None:
     firmware, online = await _check(context, user_id, device.device_id)
     buttons = Buttons(context, user_id)
     if not firmware.has_update or online is False:
-        await edit(update, views.firmware_check(device, firmware, online, buttons))
+        await show(update, views.firmware_check(device, firmware, online, buttons))
         return
-    await edit(update, views.confirm_upgrade(device, firmware, buttons))
+    await show(update, views.confirm_upgrade(device, firmware, buttons))
 
 
 async def start(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -92,13 +92,13 @@ async def start(update: Update, context: HomeContext, callback: Callback) -> Non
         if err.code != OFFLINE_CODE:
             raise
         await refuse(update, context, err)
-        await edit(update, await _check_view(context, user_id, device))
+        await show(update, await _check_view(context, user_id, device))
         return
     status = await _status(context, user_id, device.device_id)
     if status is None:  # the cloud took the order but has no task to show yet
         status = FirmwareStatus(status=1, percent=0)
     await answer_query(update, context, _("Update started."))
-    await edit(update, views.firmware_progress(device, status, Buttons(context, user_id)))
+    await show(update, views.firmware_progress(device, status, Buttons(context, user_id)))
     if status.in_progress:
         follow(update, context, device.device_id)
 
@@ -109,9 +109,9 @@ async def refresh(update: Update, context: HomeContext, callback: Callback) -> N
     device = await load_device(context, user_id, callback.args[0])
     status = await _status(context, user_id, device.device_id)
     if status is None:
-        await edit(update, await _check_view(context, user_id, device))
+        await show(update, await _check_view(context, user_id, device))
         return
-    await edit(update, views.firmware_progress(device, status, Buttons(context, user_id)))
+    await show(update, views.firmware_progress(device, status, Buttons(context, user_id)))
     if not status.in_progress:
         _stop(context, update)
 

@@ -12,14 +12,14 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.handlers.devices.manage import edit, load_device, user_id_of
+from bot.handlers.devices.manage import load_device
 from bot.i18n import _
 from bot.iot.models.devices import Device
 from bot.iot.template import DataTemplate, numeric_properties
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext, answer_query
 from bot.telegram.routing import Buttons
-from bot.telegram.screens import home_for
+from bot.telegram.screens import home_for, show, user_id_of
 from bot.views.devices import history as views
 from bot.views.devices.charts import LineChart, render_png
 from bot.views.paging import page_arg
@@ -41,7 +41,7 @@ async def show_menu(update: Update, context: HomeContext, callback: Callback) ->
     template = await _template(context, user_id, device)
     props = numeric_properties(template)
     buttons, page = Buttons(context, user_id), page_arg(callback.args, 1)
-    await edit(update, views.history_menu(device, props, template, buttons, page))
+    await show(update, views.history_menu(device, props, template, buttons, page))
 
 
 async def send_chart(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -104,4 +104,4 @@ async def show_events(update: Update, context: HomeContext, callback: Callback) 
     )
     timezone = services.store.get_settings(user_id).timezone
     buttons, page = Buttons(context, user_id), page_arg(callback.args, 1)
-    await edit(update, views.events_list(device, template, events, timezone, buttons, page))
+    await show(update, views.events_list(device, template, events, timezone, buttons, page))

@@ -34,14 +34,6 @@ async def load_device(context: HomeContext, user_id: int, device_id: str) -> Dev
     return await home_for(context, user_id).call(services.iot.get_device, family_id, device_id)
 
 
-async def edit(update: Update, view: tuple[str, InlineKeyboardMarkup | None]) -> None:
-    """Show ``view`` in place of the menu whose button was pressed."""
-    query = update.callback_query
-    assert query is not None
-    text, keyboard = view
-    await show(update, (text, keyboard))
-
-
 def clean_name(text: str) -> tuple[str, str]:
     """(the name, "") for an acceptable device name, else ("", the reason it is refused)."""
     name = text.strip()
@@ -73,7 +65,7 @@ async def menu_view(
 
 async def show_menu(update: Update, context: HomeContext, callback: Callback) -> None:
     """Manage: the menu in place of the card."""
-    await edit(update, await menu_view(context, user_id_of(update), callback.args[0]))
+    await show(update, await menu_view(context, user_id_of(update), callback.args[0]))
 
 
 async def stop_renaming(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -91,7 +83,7 @@ async def ask_name(update: Update, context: HomeContext, callback: Callback) -> 
     assert chat is not None
     device = await load_device(context, user_id, callback.args[0])
     expect_text(context, chat.id, "dmg.rename", device.device_id)
-    await edit(update, views.ask_new_name(device, Buttons(context, user_id)))
+    await show(update, views.ask_new_name(device, Buttons(context, user_id)))
 
 
 async def name_typed(
@@ -119,7 +111,7 @@ async def pick_room(update: Update, context: HomeContext, callback: Callback) ->
     device = await load_device(context, user_id, callback.args[0])
     rooms = await home_for(context, user_id).call(services.iot.list_all_rooms, device.family_id)
     page = page_arg(callback.args, 1)
-    await edit(update, views.room_picker(device, rooms, Buttons(context, user_id), page))
+    await show(update, views.room_picker(device, rooms, Buttons(context, user_id), page))
 
 
 async def move_to_room(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -131,7 +123,7 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
     room = views.room_name(rooms, room_id)
     if room_id != views.DEFAULT_ROOM and all(r.room_id != room_id for r in rooms):
         await answer_query(update, context, _("That room no longer exists."), alert=True)
-        await edit(update, views.room_picker(device, rooms, Buttons(context, user_id)))
+        await show(update, views.room_picker(device, rooms, Buttons(context, user_id)))
         return
     notice = _("✅ Moved to <b>{room}</b>.").format(room=escape(clip(room)))
     if room_id == (device.room_id or views.DEFAULT_ROOM):
@@ -141,7 +133,7 @@ async def move_to_room(update: Update, context: HomeContext, callback: Callback)
         await home_for(context, user_id).call(
             services.iot.move_device, device.family_id, device_id, room_id
         )
-    await edit(update, await menu_view(context, user_id, device_id, notice))
+    await show(update, await menu_view(context, user_id, device_id, notice))
 
 
 async def is_admin(context: HomeContext, user_id: int, family_id: str) -> bool:
@@ -164,7 +156,7 @@ async def confirm_remove(update: Update, context: HomeContext, callback: Callbac
         # The cloud would refuse the removal with this error: say so before asking.
         await refuse(update, context, errors.NoPermission(NO_PERMISSION, "not the family admin"))
         return
-    await edit(update, views.confirm_remove(device, Buttons(context, user_id)))
+    await show(update, views.confirm_remove(device, Buttons(context, user_id)))
 
 
 async def remove(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -177,10 +169,10 @@ async def remove(update: Update, context: HomeContext, callback: Callback) -> No
         )
     except errors.NoPermission as err:
         await refuse(update, context, err)
-        await edit(update, await menu_view(context, user_id, device.device_id))
+        await show(update, await menu_view(context, user_id, device.device_id))
         return
     await answer_query(update, context, _("Removed."))
-    await edit(update, (views.removed(device), None))
+    await show(update, (views.removed(device), None))
 
 
 async def show_sub_devices(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -195,7 +187,7 @@ async def show_sub_devices(update: Update, context: HomeContext, callback: Callb
         online = {s.device_id: s.online for s in statuses}
         subs = [s.with_online(online.get(s.device_id)) for s in subs]
     page = page_arg(callback.args, 1)
-    await edit(update, views.sub_devices(gateway, subs, Buttons(context, user_id), page))
+    await show(update, views.sub_devices(gateway, subs, Buttons(context, user_id), page))
 
 
 async def show_details(update: Update, context: HomeContext, callback: Callback) -> None:
@@ -211,7 +203,7 @@ async def show_details(update: Update, context: HomeContext, callback: Callback)
     product_name = products[0].name if products else ""
     timezone = services.store.get_settings(user_id).timezone
     view = views.details(device, product_name, ext, versions, timezone, Buttons(context, user_id))
-    await edit(update, view)
+    await show(update, view)
 
 
 async def _ext_info(context: HomeContext, user_id: int, device_id: str) -> DeviceExtInfo | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 
 from bot.handlers.family import rooms
 from bot.handlers.family.rooms import family_of, typed_name
@@ -14,18 +14,11 @@ from bot.storage.secrets import register_secret
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for, show, user_id_of
+from bot.telegram.screens import home_for, pressed, show, user_id_of
 from bot.views import family as views
 from bot.views.paging import page_arg
 
 KIND = "f"  # /start f<token or key>
-
-
-def _query(update: Update) -> tuple[int, CallbackQuery]:
-    """Who pressed, and the press."""
-    query = update.callback_query
-    assert query is not None
-    return user_id_of(update), query
 
 
 async def _families(context: HomeContext, user_id: int) -> list[Family]:
@@ -95,7 +88,7 @@ async def use_family(update: Update, context: HomeContext, callback: Callback) -
 
 
 async def ask_new_family(update: Update, context: HomeContext, callback: Callback) -> None:
-    _user_id, query = _query(update)
+    _user_id, query = pressed(update)
     assert query.message is not None
     expect_text(context, query.message.chat.id, "fam.new")
     await show(update, (views.ask_family_name(), None))
@@ -119,7 +112,7 @@ async def new_family_typed(
 
 
 async def ask_family_name(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id, query = pressed(update)
     family = await family_of(context, user_id, callback.args[0])
     if family is None or query.message is None:
         await show(update, (views.gone(), None))
@@ -148,7 +141,7 @@ async def family_name_typed(
 
 async def invite(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppInviteMember, then a message with the deep link to forward."""
-    user_id, query = _query(update)
+    user_id, query = pressed(update)
     family_id = callback.args[0]
     family = await family_of(context, user_id, family_id)
     name = family.name if family else ""

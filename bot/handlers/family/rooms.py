@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 
 from bot.iot.models.families import Family, Room
 from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeContext
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for, show, user_id_of
+from bot.telegram.screens import home_for, pressed, show, user_id_of
 from bot.views import family as views
 from bot.views.paging import page_arg
 
@@ -34,13 +34,6 @@ async def typed_name(
         expect_text(context, message.chat_id, route, *args)
         await message.reply_text(views.bad_name())
     return name
-
-
-def _query(update: Update) -> tuple[int, CallbackQuery]:
-    """Who pressed, and the press."""
-    query = update.callback_query
-    assert query is not None
-    return user_id_of(update), query
 
 
 async def family_of(context: HomeContext, user_id: int, family_id: str) -> Family | None:
@@ -91,7 +84,7 @@ async def show_room(update: Update, context: HomeContext, callback: Callback) ->
 
 
 async def ask_new_room(update: Update, context: HomeContext, callback: Callback) -> None:
-    _user_id, query = _query(update)
+    _user_id, query = pressed(update)
     assert query.message is not None
     expect_text(context, query.message.chat.id, "fam.room_new", callback.args[0])
     await show(update, (views.ask_room_name(), None))
@@ -114,7 +107,7 @@ async def new_room_typed(
 
 
 async def ask_room_name(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id, query = pressed(update)
     found = await _room(context, user_id, callback.args[0], callback.args[1])
     if found is None or query.message is None:
         await show(update, (views.room_gone(), None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 
 from bot.handlers.sharing import received
 from bot.handlers.sharing.links import link_url, links
@@ -19,18 +19,11 @@ from bot.telegram.callbacks import Callback
 from bot.telegram.context import HomeApplication, HomeContext, answer_query
 from bot.telegram.error_texts import describe
 from bot.telegram.routing import Buttons, expect_text
-from bot.telegram.screens import home_for, show, user_id_of
+from bot.telegram.screens import home_for, pressed, show, user_id_of
 from bot.views import sharing as views
 from bot.views.paging import page_arg
 
 _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def _query(update: Update) -> tuple[int, CallbackQuery]:
-    """Who pressed, and the press."""
-    query = update.callback_query
-    assert query is not None
-    return user_id_of(update), query
 
 
 def _timezone(context: HomeContext, user_id: int) -> str:
@@ -107,7 +100,7 @@ async def share_menu(update: Update, context: HomeContext, callback: Callback) -
 
 async def create_link(update: Update, context: HomeContext, callback: Callback) -> None:
     """AppCreateShareDeviceToken, then a message with the deep link and its expiry."""
-    user_id, query = _query(update)
+    user_id, query = pressed(update)
     found = await _device_or_say(update, context, user_id, callback.args[0])
     if found is None:
         return
@@ -189,7 +182,7 @@ async def revoke(update: Update, context: HomeContext, callback: Callback) -> No
 
 
 async def ask_invitee(update: Update, context: HomeContext, callback: Callback) -> None:
-    user_id, query = _query(update)
+    user_id, query = pressed(update)
     found = await _device_or_say(update, context, user_id, callback.args[0])
     if found is None or query.message is None:
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 
 from bot.handlers.sharing.links import explain, linked_or_say, links
 from bot.i18n import _
@@ -18,13 +18,6 @@ from bot.views.paging import page_arg
 
 KIND = "s"  # /start s<token or key>, made by bot.handlers.sharing
 SHARED_PAGE = 50
-
-
-def _query(update: Update) -> tuple[int, CallbackQuery]:
-    """Who pressed, and the press."""
-    query = update.callback_query
-    assert query is not None
-    return user_id_of(update), query
 
 
 async def open_share_link(update: Update, context: HomeContext, rest: str) -> None:
